@@ -1,0 +1,855 @@
+//! The SQL of parties, roles, contact points, tags and notes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use uuid::Uuid;
+
+use super::list::{ArchivedFilter, Cursor, CursorKey, Plan};
+use super::{
+    ContactKind, ContactPoint, ContactValue, Core, NewContactPoint, Note, OrganizationSize, Page,
+    Party, PartyKind, PartySort, Prepared, Role, RoleDetails, RoleKind, sort_key,
+};
+use crate::custom::{self, FieldType};
+use crate::error::{Error, Result};
+use crate::store::{Tx, from_micros, to_micros};
+
+const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
+     p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
+     p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key";
+
+/// A party row without its children.
+fn party_from_row(r: &Row<'_>) -> rusqlite::Result<Party> {
+    let kind: String = r.get(1)?;
+    let size: Option<String> = r.get(11)?;
+    Ok(Party {
+        id: r.get(0)?,
+        kind: PartyKind::parse(&kind).unwrap_or_default(),
+        display_name: r.get(2)?,
+        given_name: r.get(3)?,
+        family_name: r.get(4)?,
+        birth_date: r.get(5)?,
+        language: r.get(6)?,
+        legal_name: r.get(7)?,
+        registration_number: r.get(8)?,
+        vat_number: r.get(9)?,
+        industry: r.get(10)?,
+        size: size.as_deref().and_then(OrganizationSize::parse),
+        parent_id: r.get(12)?,
+        commercial_id: r.get(13)?,
+        country: r.get(14)?,
+        archived_at: r.get::<_, Option<i64>>(15)?.map(from_micros),
+        created_at: from_micros(r.get(16)?),
+        updated_at: from_micros(r.get(17)?),
+        version: r.get(18)?,
+        roles: Vec::new(),
+        contact_points: Vec::new(),
+        tags: Vec::new(),
+        custom: Default::default(),
+    })
+}
+
+/// The few facts about a party that rules check.
+pub(crate) struct Head {
+    pub(crate) kind: PartyKind,
+    pub(crate) archived: bool,
+    pub(crate) commercial_id: Uuid,
+}
+
+pub(crate) fn head(conn: &Connection, id: Uuid) -> Result<Option<Head>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT kind, archived_at IS NOT NULL, commercial_id FROM party WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Head {
+                kind: PartyKind::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
+                archived: r.get(1)?,
+                commercial_id: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The parent chain above `id`, nearest first (bounded, in case a file was
+/// edited by hand into a cycle).
+pub(crate) fn ancestors(conn: &Connection, id: Uuid) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE up(id, depth) AS (
+             SELECT parent_id, 1 FROM party WHERE id = ?1 AND parent_id IS NOT NULL
+             UNION
+             SELECT p.parent_id, up.depth + 1 FROM party p JOIN up ON p.id = up.id
+             WHERE p.parent_id IS NOT NULL AND up.depth < 1000)
+         SELECT id FROM up ORDER BY depth",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Set the commercial id of `id` and everything below it to the top of its chain.
+pub(crate) fn recompute_commercial(conn: &Connection, id: Uuid) -> Result<()> {
+    let top = ancestors(conn, id)?.last().copied().unwrap_or(id);
+    conn.prepare_cached(
+        "WITH RECURSIVE down(id, depth) AS (
+             SELECT ?1, 0
+             UNION
+             SELECT p.id, down.depth + 1 FROM party p JOIN down ON p.parent_id = down.id WHERE down.depth < 1000)
+         UPDATE party SET commercial_id = ?2 WHERE id IN (SELECT id FROM down)",
+    )?
+    .execute(params![id, top])?;
+    Ok(())
+}
+
+pub(crate) fn insert_party(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid) -> Result<Party> {
+    let now = to_micros(tx.now);
+    let c = &p.core;
+    let roles_bits = p
+        .roles
+        .iter()
+        .fold(0i64, |acc, r| acc | role_bit(r.details.kind()));
+    let country = p
+        .contacts
+        .iter()
+        .find(|(v, _, nc)| nc.primary && v.kind() == ContactKind::Address)
+        .and_then(|(v, _, _)| v.country().map(str::to_string));
+    let inserted = tx
+        .conn()
+        .prepare_cached(
+            "INSERT INTO party (id, kind, display_name, sort_key, given_name, family_name, birth_date, language,
+                 legal_name, registration_number, vat_number, industry, size, parent_id, commercial_id, country,
+                 roles, archived_at, created_at, updated_at, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, NULL, ?18, ?18, 1)",
+        )?
+        .execute(params![
+            p.id,
+            c.kind.as_str(),
+            c.display_name,
+            sort_key(&c.display_name),
+            c.given_name,
+            c.family_name,
+            c.birth_date,
+            c.language,
+            c.legal_name,
+            c.registration_number,
+            c.vat_number,
+            c.industry,
+            c.size.map(OrganizationSize::as_str),
+            c.parent_id,
+            commercial_id,
+            country,
+            roles_bits,
+            now
+        ]);
+    if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted
+        && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY {
+            return Err(Error::validation(
+                "id",
+                format!("a party {} exists already", p.id),
+            ));
+        }
+    inserted?;
+    let mut party = Party {
+        id: p.id,
+        kind: c.kind,
+        display_name: c.display_name.clone(),
+        given_name: c.given_name.clone(),
+        family_name: c.family_name.clone(),
+        birth_date: c.birth_date,
+        language: c.language.clone(),
+        legal_name: c.legal_name.clone(),
+        registration_number: c.registration_number.clone(),
+        vat_number: c.vat_number.clone(),
+        industry: c.industry.clone(),
+        size: c.size,
+        parent_id: c.parent_id,
+        commercial_id,
+        country,
+        roles: Vec::with_capacity(p.roles.len()),
+        contact_points: Vec::with_capacity(p.contacts.len()),
+        tags: p.tags.clone(),
+        custom: Default::default(),
+        archived_at: None,
+        created_at: tx.now,
+        updated_at: tx.now,
+        version: 1,
+    };
+    for r in &p.roles {
+        party
+            .roles
+            .push(insert_role(tx, p.id, &r.details, r.valid_from, r.valid_to)?);
+    }
+    for (value, raw, nc) in &p.contacts {
+        party
+            .contact_points
+            .push(insert_contact(tx, p.id, value, raw.as_deref(), nc)?);
+    }
+    if !p.tags.is_empty() {
+        let mut stmt = tx
+            .conn()
+            .prepare_cached("INSERT INTO tag (party_id, tag) VALUES (?1, ?2)")?;
+        for t in &p.tags {
+            stmt.execute(params![p.id, t])?;
+        }
+    }
+    if !p.custom.is_empty() {
+        custom::sql::write_values(tx.conn(), &p.id, &p.custom)?;
+        party.custom = p
+            .custom
+            .iter()
+            .filter_map(|(d, v)| Some((d.name.clone(), v.clone()?)))
+            .collect();
+    }
+    Ok(party)
+}
+
+/// Fill in a party's roles, contact points, tags and custom values.
+fn load_children(conn: &Connection, party: &mut Party) -> Result<()> {
+    party.roles = roles_of(conn, party.id)?;
+    party.contact_points = contacts_of(conn, party.id)?;
+    let mut stmt = conn.prepare_cached("SELECT tag FROM tag WHERE party_id = ?1 ORDER BY tag")?;
+    party.tags = stmt
+        .query_map([party.id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    party.custom = custom::sql::values_of(conn, &[party.id])?
+        .remove(&party.id)
+        .unwrap_or_default();
+    Ok(())
+}
+
+pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
+    let party = conn
+        .prepare_cached(&format!(
+            "SELECT {PARTY_COLUMNS} FROM party p WHERE p.id = ?1"
+        ))?
+        .query_row([id], party_from_row)
+        .optional()?;
+    match party {
+        None => Ok(None),
+        Some(mut p) => {
+            load_children(conn, &mut p)?;
+            Ok(Some(p))
+        }
+    }
+}
+
+pub(crate) fn update_core(tx: &Tx<'_>, id: Uuid, c: &Core) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE party SET display_name = ?2, sort_key = ?3, given_name = ?4, family_name = ?5, birth_date = ?6,
+                 language = ?7, legal_name = ?8, registration_number = ?9, vat_number = ?10, industry = ?11,
+                 size = ?12, parent_id = ?13, updated_at = ?14, version = version + 1
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            c.display_name,
+            sort_key(&c.display_name),
+            c.given_name,
+            c.family_name,
+            c.birth_date,
+            c.language,
+            c.legal_name,
+            c.registration_number,
+            c.vat_number,
+            c.industry,
+            c.size.map(OrganizationSize::as_str),
+            c.parent_id,
+            to_micros(tx.now)
+        ])?;
+    Ok(())
+}
+
+pub(crate) fn touch(tx: &Tx<'_>, id: Uuid) -> Result<()> {
+    tx.conn()
+        .prepare_cached("UPDATE party SET updated_at = ?2, version = version + 1 WHERE id = ?1")?
+        .execute(params![id, to_micros(tx.now)])?;
+    Ok(())
+}
+
+pub(crate) fn set_archived(tx: &Tx<'_>, id: Uuid, at: Option<DateTime<Utc>>) -> Result<()> {
+    tx.conn()
+        .prepare_cached("UPDATE party SET archived_at = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1")?
+        .execute(params![id, at.map(to_micros), to_micros(tx.now)])?;
+    Ok(())
+}
+
+pub(crate) fn delete_party(conn: &Connection, id: Uuid) -> Result<()> {
+    let children: Vec<Uuid> = conn
+        .prepare_cached("SELECT id FROM party WHERE parent_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    conn.prepare_cached("UPDATE party SET parent_id = NULL WHERE parent_id = ?1")?
+        .execute([id])?;
+    for child in children {
+        recompute_commercial(conn, child)?;
+    }
+    custom::sql::delete_values(conn, &id)?;
+    conn.prepare_cached("DELETE FROM party WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+pub(crate) fn change_tags(
+    tx: &Tx<'_>,
+    party_id: Uuid,
+    tags: &[String],
+    add: bool,
+) -> Result<usize> {
+    let sql = if add {
+        "INSERT OR IGNORE INTO tag (party_id, tag) VALUES (?1, ?2)"
+    } else {
+        "DELETE FROM tag WHERE party_id = ?1 AND tag = ?2"
+    };
+    let mut stmt = tx.conn().prepare_cached(sql)?;
+    let mut n = 0;
+    for t in tags {
+        n += stmt.execute(params![party_id, t])?;
+    }
+    Ok(n)
+}
+
+// ---------------------------------------------------------------- contact points
+
+const CONTACT_COLUMNS: &str = "id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, version";
+
+fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<ContactPoint> {
+    let kind: String = r.get(2)?;
+    let value: String = r.get(3)?;
+    let data: Option<String> = r.get(5)?;
+    let value = ContactValue::from_stored(&kind, value.clone(), data)
+        .unwrap_or(ContactValue::Web { url: value });
+    Ok(ContactPoint {
+        id: r.get(0)?,
+        party_id: r.get(1)?,
+        value,
+        raw: r.get(4)?,
+        label: r.get(6)?,
+        primary: r.get(7)?,
+        verified: r.get(8)?,
+        created_at: from_micros(r.get(9)?),
+        updated_at: from_micros(r.get(10)?),
+        version: r.get(11)?,
+    })
+}
+
+pub(crate) fn insert_contact(
+    tx: &Tx<'_>,
+    party_id: Uuid,
+    value: &ContactValue,
+    raw: Option<&str>,
+    nc: &NewContactPoint,
+) -> Result<ContactPoint> {
+    let id = Uuid::now_v7();
+    let now = to_micros(tx.now);
+    tx.conn()
+        .prepare_cached(&format!(
+            "INSERT INTO contact_point ({CONTACT_COLUMNS}, country) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11)"
+        ))?
+        .execute(params![
+            id,
+            party_id,
+            value.kind().as_str(),
+            value.key(),
+            raw,
+            value.data_json(),
+            nc.label,
+            nc.primary,
+            nc.verified,
+            now,
+            value.country()
+        ])?;
+    Ok(ContactPoint {
+        id,
+        party_id,
+        value: value.clone(),
+        raw: raw.map(str::to_string),
+        label: nc.label.clone(),
+        primary: nc.primary,
+        verified: nc.verified,
+        created_at: tx.now,
+        updated_at: tx.now,
+        version: 1,
+    })
+}
+
+pub(crate) fn contacts_of(conn: &Connection, party_id: Uuid) -> Result<Vec<ContactPoint>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE party_id = ?1 ORDER BY kind, is_primary DESC, created_at, id"
+    ))?;
+    let rows = stmt.query_map([party_id], contact_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn get_contact(conn: &Connection, id: Uuid) -> Result<ContactPoint> {
+    conn.prepare_cached(&format!(
+        "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE id = ?1"
+    ))?
+    .query_row([id], contact_from_row)
+    .optional()?
+    .ok_or_else(|| Error::not_found("contact_point", id))
+}
+
+pub(crate) fn update_contact(tx: &Tx<'_>, c: &ContactPoint) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE contact_point SET kind = ?2, value = ?3, raw = ?4, data = ?5, label = ?6, is_primary = ?7,
+                 verified = ?8, country = ?9, updated_at = ?10, version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![
+            c.id,
+            c.value.kind().as_str(),
+            c.value.key(),
+            c.raw,
+            c.value.data_json(),
+            c.label,
+            c.primary,
+            c.verified,
+            c.value.country(),
+            to_micros(tx.now)
+        ])?;
+    Ok(())
+}
+
+pub(crate) fn delete_contact(conn: &Connection, id: Uuid) -> Result<()> {
+    conn.prepare_cached("DELETE FROM contact_point WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Keep one primary contact point per kind and the party's country in step
+/// with its primary address. `chosen`: a contact point just written and
+/// whether it asked to be primary.
+pub(crate) fn settle_contacts(
+    tx: &Tx<'_>,
+    party_id: Uuid,
+    chosen: Option<(Uuid, bool)>,
+    kind: ContactKind,
+) -> Result<()> {
+    let conn = tx.conn();
+    let now = to_micros(tx.now);
+    if let Some((id, true)) = chosen {
+        conn.prepare_cached(
+            "UPDATE contact_point SET is_primary = 0, updated_at = ?4, version = version + 1
+             WHERE party_id = ?1 AND kind = ?2 AND id <> ?3 AND is_primary",
+        )?
+        .execute(params![party_id, kind.as_str(), id, now])?;
+    }
+    let has_primary: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM contact_point WHERE party_id = ?1 AND kind = ?2 AND is_primary)")?
+        .query_row(params![party_id, kind.as_str()], |r| r.get(0))?;
+    if !has_primary {
+        conn.prepare_cached(
+            "UPDATE contact_point SET is_primary = 1, updated_at = ?3, version = version + 1
+             WHERE id = (SELECT id FROM contact_point WHERE party_id = ?1 AND kind = ?2 ORDER BY created_at, id LIMIT 1)",
+        )?
+        .execute(params![party_id, kind.as_str(), now])?;
+    }
+    if kind == ContactKind::Address {
+        conn.prepare_cached(
+            "UPDATE party SET country = (SELECT country FROM contact_point
+                 WHERE party_id = ?1 AND kind = 'address' AND is_primary LIMIT 1) WHERE id = ?1",
+        )?
+        .execute([party_id])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn find_by_contact(
+    conn: &Connection,
+    kind: ContactKind,
+    key: &str,
+) -> Result<Vec<Party>> {
+    let ids: Vec<Uuid> = conn
+        .prepare_cached(
+            "SELECT DISTINCT party_id FROM contact_point WHERE kind = ?1 AND value = ?2",
+        )?
+        .query_map(params![kind.as_str(), key], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = get_party(conn, id)? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- roles
+
+pub(crate) fn role_bit(kind: RoleKind) -> i64 {
+    1 << RoleKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+const ROLE_COLUMNS: &str =
+    "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
+
+fn role_from_row(r: &Row<'_>) -> rusqlite::Result<Role> {
+    let details: String = r.get(2)?;
+    let details: RoleDetails = serde_json::from_str(&details).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Role {
+        id: r.get(0)?,
+        party_id: r.get(1)?,
+        details,
+        valid_from: r.get(3)?,
+        valid_to: r.get(4)?,
+        created_at: from_micros(r.get(5)?),
+        updated_at: from_micros(r.get(6)?),
+        version: r.get(7)?,
+    })
+}
+
+pub(crate) fn insert_role(
+    tx: &Tx<'_>,
+    party_id: Uuid,
+    details: &RoleDetails,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+) -> Result<Role> {
+    let id = Uuid::now_v7();
+    tx.conn()
+        .prepare_cached(
+            "INSERT INTO party_role (id, party_id, role, details, valid_from, valid_to, created_at, updated_at, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 1)",
+        )?
+        .execute(params![
+            id,
+            party_id,
+            details.kind().as_str(),
+            serde_json::to_string(details)?,
+            valid_from,
+            valid_to,
+            to_micros(tx.now)
+        ])?;
+    Ok(Role {
+        id,
+        party_id,
+        details: details.clone(),
+        valid_from,
+        valid_to,
+        created_at: tx.now,
+        updated_at: tx.now,
+        version: 1,
+    })
+}
+
+pub(crate) fn roles_of(conn: &Connection, party_id: Uuid) -> Result<Vec<Role>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ROLE_COLUMNS} FROM party_role WHERE party_id = ?1 ORDER BY created_at, id"
+    ))?;
+    let rows = stmt.query_map([party_id], role_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn get_role(conn: &Connection, id: Uuid) -> Result<Role> {
+    conn.prepare_cached(&format!(
+        "SELECT {ROLE_COLUMNS} FROM party_role WHERE id = ?1"
+    ))?
+    .query_row([id], role_from_row)
+    .optional()?
+    .ok_or_else(|| Error::not_found("role", id))
+}
+
+pub(crate) fn update_role(tx: &Tx<'_>, r: &Role) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE party_role SET details = ?2, valid_from = ?3, valid_to = ?4, updated_at = ?5, version = version + 1
+             WHERE id = ?1",
+        )?
+        .execute(params![r.id, serde_json::to_string(&r.details)?, r.valid_from, r.valid_to, to_micros(tx.now)])?;
+    Ok(())
+}
+
+pub(crate) fn delete_role(conn: &Connection, id: Uuid) -> Result<()> {
+    conn.prepare_cached("DELETE FROM party_role WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+pub(crate) fn refresh_role_bits(conn: &Connection, party_id: Uuid) -> Result<()> {
+    let kinds: Vec<String> = conn
+        .prepare_cached("SELECT DISTINCT role FROM party_role WHERE party_id = ?1")?
+        .query_map([party_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let bits = kinds
+        .iter()
+        .filter_map(|k| k.parse::<RoleKind>().ok())
+        .fold(0i64, |acc, k| acc | role_bit(k));
+    conn.prepare_cached("UPDATE party SET roles = ?2 WHERE id = ?1")?
+        .execute(params![party_id, bits])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- notes
+
+const NOTE_COLUMNS: &str = "id, party_id, body, author, created_at, updated_at, version";
+
+fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
+    Ok(Note {
+        id: r.get(0)?,
+        party_id: r.get(1)?,
+        body: r.get(2)?,
+        author: r.get(3)?,
+        created_at: from_micros(r.get(4)?),
+        updated_at: from_micros(r.get(5)?),
+        version: r.get(6)?,
+    })
+}
+
+pub(crate) fn insert_note(tx: &Tx<'_>, party_id: Uuid, body: &str) -> Result<Note> {
+    let note = Note {
+        id: Uuid::now_v7(),
+        party_id,
+        body: body.to_string(),
+        author: tx.actor.to_string(),
+        created_at: tx.now,
+        updated_at: tx.now,
+        version: 1,
+    };
+    tx.conn()
+        .prepare_cached(&format!(
+            "INSERT INTO note ({NOTE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?5, 1)"
+        ))?
+        .execute(params![
+            note.id,
+            party_id,
+            note.body,
+            note.author,
+            to_micros(tx.now)
+        ])?;
+    Ok(note)
+}
+
+pub(crate) fn notes(conn: &Connection, party_id: Uuid) -> Result<Vec<Note>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM note WHERE party_id = ?1 ORDER BY created_at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([party_id], note_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn get_note(conn: &Connection, id: Uuid) -> Result<Note> {
+    conn.prepare_cached(&format!("SELECT {NOTE_COLUMNS} FROM note WHERE id = ?1"))?
+        .query_row([id], note_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("note", id))
+}
+
+pub(crate) fn delete_note(conn: &Connection, id: Uuid) -> Result<()> {
+    conn.prepare_cached("DELETE FROM note WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- lists
+
+/// The WHERE clause of a plan and its parameters.
+fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Vec<Value>)> {
+    let f = &plan.filter;
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<Value> = Vec::new();
+    let mut push = |cond: &str, vals: Vec<Value>, params: &mut Vec<Value>| {
+        let mut c = cond.to_string();
+        for v in vals {
+            params.push(v);
+            c = c.replacen('?', &format!("?{}", params.len()), 1);
+        }
+        conds.push(c);
+    };
+    match f.archived {
+        ArchivedFilter::Exclude => push("p.archived_at IS NULL", vec![], &mut params),
+        ArchivedFilter::Only => push("p.archived_at IS NOT NULL", vec![], &mut params),
+        ArchivedFilter::Include => {}
+    }
+    if let Some(k) = f.kind {
+        push(
+            "p.kind = ?",
+            vec![Value::Text(k.as_str().into())],
+            &mut params,
+        );
+    }
+    if let Some(r) = f.role {
+        push(
+            "(p.roles & ?) <> 0",
+            vec![Value::Integer(role_bit(r))],
+            &mut params,
+        );
+    }
+    if let Some(c) = &f.country {
+        push("p.country = ?", vec![Value::Text(c.clone())], &mut params);
+    }
+    if let Some(t) = &f.tag {
+        push(
+            "EXISTS (SELECT 1 FROM tag t WHERE t.party_id = p.id AND t.tag = ?)",
+            vec![Value::Text(t.clone())],
+            &mut params,
+        );
+    }
+    if let Some(id) = f.parent_id {
+        push(
+            "p.parent_id = ?",
+            vec![Value::Blob(id.as_bytes().to_vec())],
+            &mut params,
+        );
+    }
+    if let Some(id) = f.commercial_id {
+        push(
+            "p.commercial_id = ?",
+            vec![Value::Blob(id.as_bytes().to_vec())],
+            &mut params,
+        );
+    }
+    if let Some(prefix) = &f.name_prefix {
+        let mut upper = prefix.clone();
+        upper.push(char::MAX);
+        push(
+            "p.sort_key >= ? AND p.sort_key < ?",
+            vec![Value::Text(prefix.clone()), Value::Text(upper)],
+            &mut params,
+        );
+    }
+    for (t, from, to) in [
+        ("created_at", f.created_from, f.created_to),
+        ("updated_at", f.updated_from, f.updated_to),
+    ] {
+        if let Some(v) = from {
+            push(
+                &format!("p.{t} >= ?"),
+                vec![Value::Integer(to_micros(v))],
+                &mut params,
+            );
+        }
+        if let Some(v) = to {
+            push(
+                &format!("p.{t} < ?"),
+                vec![Value::Integer(to_micros(v))],
+                &mut params,
+            );
+        }
+    }
+    if !f.custom.is_empty() {
+        let defs = custom::sql::load_defs(conn)?;
+        for (name, value) in &f.custom {
+            let field = format!("custom.{name}");
+            let def = defs
+                .iter()
+                .find(|d| {
+                    &d.name == name
+                        && (f.kind.is_none_or(|k| d.applies_to(k.as_str())) || d.entity == "party")
+                })
+                .ok_or_else(|| {
+                    Error::validation(&field, format!("no custom field {name:?} is defined"))
+                })?;
+            let id = Value::Blob(def.id.as_bytes().to_vec());
+            if def.field_type == FieldType::Choices {
+                let v = value.clone().coerce(def)?;
+                let one = match v {
+                    custom::CustomValue::Choices(mut items) if items.len() == 1 => items.remove(0),
+                    _ => {
+                        return Err(Error::validation(
+                            &field,
+                            "filter a multiple-choice field by one choice",
+                        ));
+                    }
+                };
+                push(
+                    "EXISTS (SELECT 1 FROM custom_value v, json_each(v.value) j
+                         WHERE v.entity_id = p.id AND v.field_id = ? AND j.value = ?)",
+                    vec![id, Value::Text(one)],
+                    &mut params,
+                );
+            } else {
+                let v = value.clone().coerce(def)?;
+                push(
+                    "EXISTS (SELECT 1 FROM custom_value v WHERE v.entity_id = p.id AND v.field_id = ? AND v.value = ?)",
+                    vec![id, v.to_sql()],
+                    &mut params,
+                );
+            }
+        }
+    }
+    let sql = if conds.is_empty() {
+        "1".to_string()
+    } else {
+        conds.join(" AND ")
+    };
+    Ok((sql, params))
+}
+
+fn sort_column(sort: PartySort) -> &'static str {
+    match sort {
+        PartySort::Name => "p.sort_key",
+        PartySort::Created => "p.created_at",
+        PartySort::Updated => "p.updated_at",
+    }
+}
+
+pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>> {
+    let (mut cond, mut params) = where_clause(conn, plan)?;
+    let col = sort_column(plan.sort);
+    let (cmp, dir) = if plan.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    if let Some(c) = &plan.after {
+        let key = match &c.key {
+            CursorKey::Int(i) => Value::Integer(*i),
+            CursorKey::Text(s) => Value::Text(s.clone()),
+        };
+        params.push(key);
+        params.push(Value::Blob(c.id.as_bytes().to_vec()));
+        let n = params.len();
+        cond = format!("{cond} AND ({col}, p.id) {cmp} (?{}, ?{})", n - 1, n);
+    }
+    params.push(Value::Integer(plan.limit as i64 + 1));
+    let sql = format!(
+        "SELECT {PARTY_COLUMNS} FROM party p WHERE {cond} ORDER BY {col} {dir}, p.id {dir} LIMIT ?{}",
+        params.len()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(params.iter()))?;
+    let mut items = Vec::with_capacity(plan.limit.min(64));
+    let mut last_key = None;
+    let mut more = false;
+    while let Some(row) = rows.next()? {
+        if items.len() == plan.limit {
+            more = true;
+            break;
+        }
+        let p = party_from_row(row)?;
+        last_key = Some(match plan.sort {
+            PartySort::Name => CursorKey::Text(row.get(19)?),
+            PartySort::Created => CursorKey::Int(to_micros(p.created_at)),
+            PartySort::Updated => CursorKey::Int(to_micros(p.updated_at)),
+        });
+        items.push(p);
+    }
+    drop(rows);
+    for p in &mut items {
+        load_children(conn, p)?;
+    }
+    let next = match (more, items.last(), last_key) {
+        (true, Some(p), Some(key)) => Some(
+            Cursor {
+                sort: plan.sort,
+                descending: plan.descending,
+                key,
+                id: p.id,
+            }
+            .encode(),
+        ),
+        _ => None,
+    };
+    Ok(Page { items, next })
+}
+
+pub(crate) fn count_parties(conn: &Connection, plan: &Plan) -> Result<u64> {
+    let (cond, params) = where_clause(conn, plan)?;
+    let sql = format!("SELECT count(*) FROM party p WHERE {cond}");
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    Ok(n as u64)
+}

@@ -1,0 +1,242 @@
+//! Connections, pragmas, migrations and transactions.
+//!
+//! One writer connection behind a mutex takes every write under
+//! `BEGIN IMMEDIATE`; a few read-only connections serve reads from the WAL.
+//! An in-memory base has one connection for both.
+
+mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::events::{self, AuditAction};
+
+pub use migrations::SCHEMA_VERSION;
+
+/// How a base is opened.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Open for reading only: every write fails with [`Error::ReadOnly`].
+    pub read_only: bool,
+    /// How long a write waits for another process's lock before it fails
+    /// with [`Error::Busy`].
+    pub busy_timeout: Duration,
+    /// Number of read-only connections (file bases only; at least 1).
+    pub readers: usize,
+    /// The region used to parse phone numbers written without a `+country`
+    /// prefix (ISO 3166 alpha-2, e.g. "LV"). `None`: such numbers are refused.
+    pub default_region: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            read_only: false,
+            busy_timeout: Duration::from_secs(5),
+            readers: 4,
+            default_region: None,
+        }
+    }
+}
+
+pub(crate) struct Store {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    pub(crate) path: Option<PathBuf>,
+    pub(crate) options: Options,
+}
+
+const APPLICATION_ID: i32 = 0x4352_4D31; // "CRM1"
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while a connection was held rolled its transaction back (the
+    // transaction guard rolls back on drop), so the connection is usable.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn configure(conn: &Connection, options: &Options) -> Result<()> {
+    conn.busy_timeout(options.busy_timeout)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(())
+}
+
+impl Store {
+    pub(crate) fn open(path: &Path, options: Options) -> Result<Store> {
+        let flags = if options.read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        if options.read_only && !path.exists() {
+            return Err(Error::not_found("database file", path.display()));
+        }
+        let writer = Connection::open_with_flags(path, flags)?;
+        configure(&writer, &options)?;
+        // Check what the file is before anything writes to it.
+        migrations::check(&writer, APPLICATION_ID)?;
+        if !options.read_only {
+            let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::Schema(format!(
+                    "could not switch to WAL journal mode (got {mode})"
+                )));
+            }
+            writer.pragma_update(None, "synchronous", "NORMAL")?;
+            migrations::migrate(&writer, APPLICATION_ID)?;
+        } else {
+            migrations::require_current(&writer)?;
+            writer.pragma_update(None, "query_only", "ON")?;
+        }
+        let mut readers = Vec::new();
+        for _ in 0..options.readers.max(1) {
+            let r = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            configure(&r, &options)?;
+            r.pragma_update(None, "query_only", "ON")?;
+            readers.push(Mutex::new(r));
+        }
+        Ok(Store {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            path: Some(path.to_path_buf()),
+            options,
+        })
+    }
+
+    pub(crate) fn open_in_memory(options: Options) -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        configure(&conn, &options)?;
+        migrations::migrate(&conn, APPLICATION_ID)?;
+        Ok(Store {
+            writer: Mutex::new(conn),
+            readers: Vec::new(),
+            next_reader: AtomicUsize::new(0),
+            path: None,
+            options,
+        })
+    }
+
+    /// A connection for reading: a free reader if there is one, else wait for
+    /// the next one in turn. An in-memory base reads through its one
+    /// connection.
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        if self.readers.is_empty() {
+            return lock(&self.writer);
+        }
+        let n = self.readers.len();
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..n {
+            if let Ok(guard) = self.readers[(start + i) % n].try_lock() {
+                return guard;
+            }
+        }
+        lock(&self.readers[start % n])
+    }
+
+    /// Run `f` on a read snapshot: one read transaction for all its queries.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.reader();
+        if !conn.is_autocommit() {
+            // Only the writer can be inside a transaction here, and it holds
+            // its lock for the whole transaction, so this cannot happen; read
+            // without a snapshot rather than fail.
+            return f(&conn);
+        }
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let out = f(&conn);
+        let end = conn.execute_batch("COMMIT");
+        match (out, end) {
+            (Ok(v), Ok(())) => Ok(v),
+            (Err(e), _) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+            (Ok(_), Err(e)) => Err(e.into()),
+        }
+    }
+
+    /// Run `f` in one write transaction (`BEGIN IMMEDIATE`); commit if it
+    /// returns `Ok`, roll back otherwise.
+    pub(crate) fn write<T>(
+        &self,
+        actor: &str,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        if self.options.read_only {
+            return Err(Error::ReadOnly("the base was opened read-only".into()));
+        }
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Tx {
+            tx,
+            actor,
+            now: Utc::now(),
+        };
+        let out = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// An open write transaction, with the caller's identity and one clock
+/// reading for every row it writes.
+pub(crate) struct Tx<'a> {
+    pub(crate) tx: rusqlite::Transaction<'a>,
+    pub(crate) actor: &'a str,
+    pub(crate) now: DateTime<Utc>,
+}
+
+impl Tx<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Write the audit row and the outbox event of one change.
+    ///
+    /// `changes` is the JSON object of changed fields (`{"field": [old, new]}`)
+    /// or, for a creation, the new record; `payload` is the event's body.
+    pub(crate) fn record(
+        &self,
+        entity: &str,
+        entity_id: &uuid::Uuid,
+        action: AuditAction,
+        changes: &str,
+        payload: &str,
+    ) -> Result<()> {
+        events::sql::insert_audit(
+            self.conn(),
+            self.now,
+            self.actor,
+            entity,
+            entity_id,
+            action,
+            changes,
+        )?;
+        events::sql::insert_outbox(self.conn(), self.now, entity, entity_id, action, payload)?;
+        Ok(())
+    }
+}
+
+/// Times are stored as integer microseconds since the Unix epoch.
+pub(crate) fn to_micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// The inverse of [`to_micros`].
+pub(crate) fn from_micros(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
