@@ -33,9 +33,7 @@ pub enum Error {
         reason: String,
     },
     /// Optimistic concurrency: the record moved on since the caller read it.
-    #[error(
-        "{entity} {id} was changed by someone else: expected version {expected}, found {actual}"
-    )]
+    #[error("{entity} {id} was changed by someone else: expected version {expected}, found {actual}")]
     Conflict {
         /// Which kind of record.
         entity: &'static str,
@@ -141,18 +139,12 @@ impl Error {
 
     /// A validation error for `field`.
     pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Validation {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::Validation { field: field.into(), reason: reason.into() }
     }
 
     /// A not-found error for a record of kind `entity`.
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        Error::NotFound {
-            entity,
-            id: id.to_string(),
-        }
+        Error::NotFound { entity, id: id.to_string() }
     }
 
     /// Prefix the field of a validation error, e.g. `address` becomes
@@ -160,11 +152,7 @@ impl Error {
     pub(crate) fn in_field(self, prefix: &str) -> Self {
         match self {
             Error::Validation { field, reason } => Error::Validation {
-                field: if field.is_empty() {
-                    prefix.to_string()
-                } else {
-                    format!("{prefix}.{field}")
-                },
+                field: if field.is_empty() { prefix.to_string() } else { format!("{prefix}.{field}") },
                 reason,
             },
             other => other,

@@ -54,15 +54,14 @@ pub use custom::{CustomValue, FieldDef, FieldType, NewFieldDef};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AuditAction, AuditEntry, Event};
 pub use party::{
-    ArchivedFilter, CompetitorRole, ContactKind, ContactPoint, ContactPointPatch, ContactValue,
-    CustomerRole, EmployeeRole, Level, LifecycleStage, NewContactPoint, NewParty, NewRole, Note,
-    OrganizationSize, Page, PartnerRole, PartnerType, Party, PartyFilter, PartyKind, PartyPatch,
-    PartyQuery, PartySort, PostalAddress, Role, RoleDetails, RoleKind, RolePatch, StakeholderRole,
-    StakeholderType, SupplierRole,
+    ArchivedFilter, CompetitorRole, ContactKind, ContactPoint, ContactPointPatch, ContactValue, CustomerRole,
+    EmployeeRole, Level, LifecycleStage, NewContactPoint, NewParty, NewRole, Note, OrganizationSize, Page, PartnerRole,
+    PartnerType, Party, PartyFilter, PartyKind, PartyPatch, PartyQuery, PartySort, PostalAddress, Role, RoleDetails,
+    RoleKind, RolePatch, StakeholderRole, StakeholderType, SupplierRole,
 };
 pub use relationship::{
-    Direction, Neighbour, NeighbourQuery, NewRelationship, NewRelationshipType, PathStep,
-    Relationship, RelationshipPatch, RelationshipType,
+    Direction, Neighbour, NeighbourQuery, NewRelationship, NewRelationshipType, PathStep, Relationship,
+    RelationshipPatch, RelationshipType,
 };
 pub use store::{Options, SCHEMA_VERSION};
 pub use uuid::Uuid;
@@ -82,10 +81,7 @@ pub struct Crm {
 
 impl std::fmt::Debug for Crm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Crm")
-            .field("path", &self.store.path)
-            .field("actor", &self.actor)
-            .finish()
+        f.debug_struct("Crm").field("path", &self.store.path).field("actor", &self.actor).finish()
     }
 }
 
@@ -118,19 +114,13 @@ impl Crm {
     }
 
     fn from_store(store: Store) -> Crm {
-        Crm {
-            store: Arc::new(store),
-            actor: Arc::from("system"),
-        }
+        Crm { store: Arc::new(store), actor: Arc::from("system") }
     }
 
     /// A handle on the same base whose writes are recorded in the audit log
     /// as made by `actor` (a user name, a service, an API key's label).
     pub fn with_actor(&self, actor: impl AsRef<str>) -> Crm {
-        Crm {
-            store: Arc::clone(&self.store),
-            actor: Arc::from(actor.as_ref()),
-        }
+        Crm { store: Arc::clone(&self.store), actor: Arc::from(actor.as_ref()) }
     }
 
     /// Who this handle's writes are recorded as made by.
@@ -152,23 +142,20 @@ impl Crm {
     /// Outbox events with a sequence number above `seq`, in order, at most
     /// `limit` of them. A consumer remembers the last `seq` it handled.
     pub fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<Event>> {
-        self.store
-            .read(|c| events::sql::events_after(c, seq, limit.min(10_000)))
+        self.store.read(|c| events::sql::events_after(c, seq, limit.min(10_000)))
     }
 
     /// Remove outbox events up to and including `seq` (once every consumer
     /// has handled them); returns how many were removed.
     pub fn prune_events(&self, seq: i64) -> Result<usize> {
-        self.store
-            .write(&self.actor, |tx| events::sql::prune_outbox(tx.conn(), seq))
+        self.store.write(&self.actor, |tx| events::sql::prune_outbox(tx.conn(), seq))
     }
 }
 
 fn validate_options(mut options: Options) -> Result<Options> {
     if let Some(region) = options.default_region.take() {
-        options.default_region = Some(
-            party::contact::normalize_country(&region).map_err(|e| e.in_field("default_region"))?,
-        );
+        options.default_region =
+            Some(party::contact::normalize_country(&region).map_err(|e| e.in_field("default_region"))?);
     }
     Ok(options)
 }

@@ -116,9 +116,7 @@ impl From<NaiveDate> for CustomValue {
 impl Serialize for CustomValue {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
-            CustomValue::Text(v) | CustomValue::Decimal(v) | CustomValue::Choice(v) => {
-                s.serialize_str(v)
-            }
+            CustomValue::Text(v) | CustomValue::Decimal(v) | CustomValue::Choice(v) => s.serialize_str(v),
             CustomValue::Integer(v) => s.serialize_i64(*v),
             CustomValue::Bool(v) => s.serialize_bool(*v),
             CustomValue::Date(d) => s.collect_str(d),
@@ -155,9 +153,7 @@ impl CustomValue {
                     .collect::<std::result::Result<_, _>>()?,
             ),
             J::Null => {
-                return Err(
-                    "null is not a value (leave the field out, or clear it in a patch)".into(),
-                );
+                return Err("null is not a value (leave the field out, or clear it in a patch)".into());
             }
             J::Object(_) => return Err("an object is not a custom field value".into()),
         })
@@ -179,50 +175,36 @@ impl CustomValue {
     pub(crate) fn coerce(self, def: &FieldDef) -> Result<CustomValue> {
         let field = format!("custom.{}", def.name);
         let wrong = |v: &CustomValue| {
-            Error::validation(
-                &field,
-                format!("expects {}, got {}", def.field_type.as_str(), v.describe()),
-            )
+            Error::validation(&field, format!("expects {}, got {}", def.field_type.as_str(), v.describe()))
         };
         let v = match (def.field_type, self) {
             (FieldType::Text, CustomValue::Text(s) | CustomValue::Choice(s)) => {
                 if s.chars().count() > 10_000 {
-                    return Err(Error::validation(
-                        &field,
-                        "text is limited to 10,000 characters",
-                    ));
+                    return Err(Error::validation(&field, "text is limited to 10,000 characters"));
                 }
                 CustomValue::Text(s)
             }
             (FieldType::Integer, CustomValue::Integer(i)) => CustomValue::Integer(i),
             (FieldType::Decimal, CustomValue::Integer(i)) => CustomValue::Decimal(i.to_string()),
-            (FieldType::Decimal, CustomValue::Decimal(s) | CustomValue::Text(s)) => {
-                CustomValue::Decimal(canonical_decimal(&s).ok_or_else(|| {
-                    Error::validation(&field, format!("{s:?} is not a decimal number"))
-                })?)
-            }
+            (FieldType::Decimal, CustomValue::Decimal(s) | CustomValue::Text(s)) => CustomValue::Decimal(
+                canonical_decimal(&s)
+                    .ok_or_else(|| Error::validation(&field, format!("{s:?} is not a decimal number")))?,
+            ),
             (FieldType::Bool, CustomValue::Bool(b)) => CustomValue::Bool(b),
             (FieldType::Date, CustomValue::Date(d)) => CustomValue::Date(d),
-            (FieldType::Date, CustomValue::Text(s)) => {
-                CustomValue::Date(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(
-                    |_| Error::validation(&field, format!("{s:?} is not a date (YYYY-MM-DD)")),
-                )?)
-            }
+            (FieldType::Date, CustomValue::Text(s)) => CustomValue::Date(
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map_err(|_| Error::validation(&field, format!("{s:?} is not a date (YYYY-MM-DD)")))?,
+            ),
             (FieldType::Choice, CustomValue::Text(s) | CustomValue::Choice(s)) => {
                 if !def.choices.contains(&s) {
-                    return Err(Error::validation(
-                        &field,
-                        format!("{s:?} is not one of {:?}", def.choices),
-                    ));
+                    return Err(Error::validation(&field, format!("{s:?} is not one of {:?}", def.choices)));
                 }
                 CustomValue::Choice(s)
             }
             (FieldType::Choices, CustomValue::Choices(mut items)) => {
                 if let Some(bad) = items.iter().find(|s| !def.choices.contains(s)) {
-                    return Err(Error::validation(
-                        &field,
-                        format!("{bad:?} is not one of {:?}", def.choices),
-                    ));
+                    return Err(Error::validation(&field, format!("{bad:?} is not one of {:?}", def.choices)));
                 }
                 items.sort();
                 items.dedup();
@@ -240,15 +222,11 @@ impl CustomValue {
     pub(crate) fn to_sql(&self) -> rusqlite::types::Value {
         use rusqlite::types::Value as V;
         match self {
-            CustomValue::Text(s) | CustomValue::Decimal(s) | CustomValue::Choice(s) => {
-                V::Text(s.clone())
-            }
+            CustomValue::Text(s) | CustomValue::Decimal(s) | CustomValue::Choice(s) => V::Text(s.clone()),
             CustomValue::Integer(i) => V::Integer(*i),
             CustomValue::Bool(b) => V::Integer(i64::from(*b)),
             CustomValue::Date(d) => V::Text(d.to_string()),
-            CustomValue::Choices(items) => {
-                V::Text(serde_json::to_string(items).unwrap_or_default())
-            }
+            CustomValue::Choices(items) => V::Text(serde_json::to_string(items).unwrap_or_default()),
         }
     }
 
@@ -259,13 +237,9 @@ impl CustomValue {
             (FieldType::Integer, V::Integer(i)) => CustomValue::Integer(i),
             (FieldType::Bool, V::Integer(i)) => CustomValue::Bool(i != 0),
             (FieldType::Decimal, V::Text(s)) => CustomValue::Decimal(s),
-            (FieldType::Date, V::Text(s)) => {
-                CustomValue::Date(NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()?)
-            }
+            (FieldType::Date, V::Text(s)) => CustomValue::Date(NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()?),
             (FieldType::Choice, V::Text(s)) => CustomValue::Choice(s),
-            (FieldType::Choices, V::Text(s)) => {
-                CustomValue::Choices(serde_json::from_str(&s).ok()?)
-            }
+            (FieldType::Choices, V::Text(s)) => CustomValue::Choices(serde_json::from_str(&s).ok()?),
             (FieldType::Text, V::Text(s)) => CustomValue::Text(s),
             _ => return None,
         })
@@ -292,16 +266,8 @@ fn canonical_decimal(s: &str) -> Option<String> {
         return None;
     }
     let int = if int.is_empty() { "0" } else { int };
-    let body = if frac.is_empty() {
-        int.to_string()
-    } else {
-        format!("{int}.{frac}")
-    };
-    Some(if neg && body != "0" {
-        format!("-{body}")
-    } else {
-        body
-    })
+    let body = if frac.is_empty() { int.to_string() } else { format!("{int}.{frac}") };
+    Some(if neg && body != "0" { format!("-{body}") } else { body })
 }
 
 /// The kinds of record that custom fields can be defined on.
@@ -338,8 +304,7 @@ pub struct FieldDef {
 impl FieldDef {
     /// Whether the field applies to records of `kind` ("person", "organization").
     pub fn applies_to(&self, kind: &str) -> bool {
-        self.entity == kind
-            || (self.entity == "party" && (kind == "person" || kind == "organization"))
+        self.entity == kind || (self.entity == "party" && (kind == "person" || kind == "organization"))
     }
 }
 
@@ -384,81 +349,43 @@ impl NewFieldDef {
 
 fn validate_def(new: NewFieldDef) -> Result<NewFieldDef> {
     if !ENTITIES.contains(&new.entity.as_str()) {
-        return Err(Error::validation(
-            "entity",
-            format!("{:?} is not one of {ENTITIES:?}", new.entity),
-        ));
+        return Err(Error::validation("entity", format!("{:?} is not one of {ENTITIES:?}", new.entity)));
     }
     let ok_name = new.name.len() <= 64
-        && new
-            .name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase())
-        && new
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && new.name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && new.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !ok_name {
         return Err(Error::validation(
             "name",
-            format!(
-                "{:?}: use 1 to 64 lower-case letters, digits and '_', starting with a letter",
-                new.name
-            ),
+            format!("{:?}: use 1 to 64 lower-case letters, digits and '_', starting with a letter", new.name),
         ));
     }
     let mut choices = Vec::new();
     for c in &new.choices {
         let t = c.trim();
         if t.is_empty() || t.len() > 200 {
-            return Err(Error::validation(
-                "choices",
-                "each choice has 1 to 200 characters",
-            ));
+            return Err(Error::validation("choices", "each choice has 1 to 200 characters"));
         }
         if choices.iter().any(|x: &String| x == t) {
-            return Err(Error::validation(
-                "choices",
-                format!("{t:?} is listed twice"),
-            ));
+            return Err(Error::validation("choices", format!("{t:?} is listed twice")));
         }
         choices.push(t.to_string());
     }
     match new.field_type {
         FieldType::Choice | FieldType::Choices if choices.is_empty() => {
-            return Err(Error::validation(
-                "choices",
-                "a choice field needs at least one choice",
-            ));
+            return Err(Error::validation("choices", "a choice field needs at least one choice"));
         }
         FieldType::Choice | FieldType::Choices => {}
         _ if !choices.is_empty() => {
-            return Err(Error::validation(
-                "choices",
-                "only choice fields have choices",
-            ));
+            return Err(Error::validation("choices", "only choice fields have choices"));
         }
         _ => {}
     }
     if new.unique && matches!(new.field_type, FieldType::Bool | FieldType::Choices) {
-        return Err(Error::validation(
-            "unique",
-            "bool and multiple-choice fields cannot be unique",
-        ));
+        return Err(Error::validation("unique", "bool and multiple-choice fields cannot be unique"));
     }
-    let label = new
-        .label
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .unwrap_or(&new.name)
-        .to_string();
-    Ok(NewFieldDef {
-        label: Some(label),
-        choices,
-        ..new
-    })
+    let label = new.label.as_deref().map(str::trim).filter(|l| !l.is_empty()).unwrap_or(&new.name).to_string();
+    Ok(NewFieldDef { label: Some(label), choices, ..new })
 }
 
 /// Check a record's custom values against the field definitions of its kind
@@ -472,37 +399,24 @@ pub(crate) fn check_values(
 ) -> Result<Vec<(FieldDef, Option<CustomValue>)>> {
     let mut out = Vec::with_capacity(values.len());
     for (name, value) in values {
-        let def = defs
-            .iter()
-            .find(|d| d.name == name && d.applies_to(kind))
-            .ok_or_else(|| {
-                Error::validation(
-                    format!("custom.{name}"),
-                    format!("no custom field {name:?} is defined for {kind}s"),
-                )
-            })?;
+        let def = defs.iter().find(|d| d.name == name && d.applies_to(kind)).ok_or_else(|| {
+            Error::validation(format!("custom.{name}"), format!("no custom field {name:?} is defined for {kind}s"))
+        })?;
         let value = match value {
             Some(v) => Some(v.coerce(def)?),
             None if def.required => {
-                return Err(Error::validation(
-                    format!("custom.{name}"),
-                    "is required and cannot be cleared",
-                ));
+                return Err(Error::validation(format!("custom.{name}"), "is required and cannot be cleared"));
             }
             None => None,
         };
         out.push((def.clone(), value));
     }
     if is_new
-        && let Some(missing) = defs
-            .iter()
-            .find(|d| d.required && d.applies_to(kind) && !out.iter().any(|(o, _)| o.id == d.id))
-        {
-            return Err(Error::validation(
-                format!("custom.{}", missing.name),
-                "is required",
-            ));
-        }
+        && let Some(missing) =
+            defs.iter().find(|d| d.required && d.applies_to(kind) && !out.iter().any(|(o, _)| o.id == d.id))
+    {
+        return Err(Error::validation(format!("custom.{}", missing.name), "is required"));
+    }
     Ok(out)
 }
 
@@ -524,10 +438,7 @@ impl Crm {
         self.store.read(|c| {
             let all = sql::load_defs(c)?;
             Ok(match entity {
-                Some(e) => all
-                    .into_iter()
-                    .filter(|d| d.entity == e || d.applies_to(e))
-                    .collect(),
+                Some(e) => all.into_iter().filter(|d| d.entity == e || d.applies_to(e)).collect(),
                 None => all,
             })
         })

@@ -9,7 +9,8 @@ use super::{CustomValue, FieldDef, FieldType, NewFieldDef};
 use crate::error::{Error, Result};
 use crate::store::{Tx, from_micros, to_micros};
 
-const DEF_COLUMNS: &str = "id, entity, name, label, field_type, required, is_unique, choices, created_at, updated_at, version";
+const DEF_COLUMNS: &str =
+    "id, entity, name, label, field_type, required, is_unique, choices, created_at, updated_at, version";
 
 fn def_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FieldDef> {
     let choices: String = r.get(7)?;
@@ -40,10 +41,7 @@ pub(crate) fn insert_def(tx: &Tx<'_>, new: NewFieldDef) -> Result<FieldDef> {
     if let Some(entity) = clash {
         return Err(Error::validation(
             "name",
-            format!(
-                "a custom field {:?} is already defined for {entity}",
-                new.name
-            ),
+            format!("a custom field {:?} is already defined for {entity}", new.name),
         ));
     }
     let def = FieldDef {
@@ -79,21 +77,15 @@ pub(crate) fn insert_def(tx: &Tx<'_>, new: NewFieldDef) -> Result<FieldDef> {
 }
 
 pub(crate) fn load_defs(conn: &Connection) -> Result<Vec<FieldDef>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {DEF_COLUMNS} FROM custom_field ORDER BY entity, name"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {DEF_COLUMNS} FROM custom_field ORDER BY entity, name"))?;
     let rows = stmt.query_map([], def_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn get_def(conn: &Connection, id: Uuid) -> Result<FieldDef> {
-    conn.query_row(
-        &format!("SELECT {DEF_COLUMNS} FROM custom_field WHERE id = ?1"),
-        [id],
-        def_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("custom_field", id))
+    conn.query_row(&format!("SELECT {DEF_COLUMNS} FROM custom_field WHERE id = ?1"), [id], def_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("custom_field", id))
 }
 
 pub(crate) fn delete_def(conn: &Connection, id: Uuid) -> Result<()> {
@@ -112,10 +104,8 @@ pub(crate) fn write_values(
     for (def, value) in values {
         match value {
             None => {
-                conn.prepare_cached(
-                    "DELETE FROM custom_value WHERE entity_id = ?1 AND field_id = ?2",
-                )?
-                .execute(params![entity_id, def.id])?;
+                conn.prepare_cached("DELETE FROM custom_value WHERE entity_id = ?1 AND field_id = ?2")?
+                    .execute(params![entity_id, def.id])?;
             }
             Some(v) => {
                 let stored = v.to_sql();
@@ -133,8 +123,10 @@ pub(crate) fn write_values(
                         ));
                     }
                 }
-                conn.prepare_cached("INSERT OR REPLACE INTO custom_value (entity_id, field_id, value) VALUES (?1, ?2, ?3)")?
-                    .execute(params![entity_id, def.id, stored])?;
+                conn.prepare_cached(
+                    "INSERT OR REPLACE INTO custom_value (entity_id, field_id, value) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![entity_id, def.id, stored])?;
             }
         }
     }
@@ -142,10 +134,7 @@ pub(crate) fn write_values(
 }
 
 /// The custom values of the given records, by record id.
-pub(crate) fn values_of(
-    conn: &Connection,
-    ids: &[Uuid],
-) -> Result<BTreeMap<Uuid, BTreeMap<String, CustomValue>>> {
+pub(crate) fn values_of(conn: &Connection, ids: &[Uuid]) -> Result<BTreeMap<Uuid, BTreeMap<String, CustomValue>>> {
     let mut out: BTreeMap<Uuid, BTreeMap<String, CustomValue>> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT v.entity_id, f.name, f.field_type, v.value FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id = ?1",
@@ -170,7 +159,6 @@ pub(crate) fn values_of(
 }
 
 pub(crate) fn delete_values(conn: &Connection, entity_id: &Uuid) -> Result<()> {
-    conn.prepare_cached("DELETE FROM custom_value WHERE entity_id = ?1")?
-        .execute([entity_id])?;
+    conn.prepare_cached("DELETE FROM custom_value WHERE entity_id = ?1")?.execute([entity_id])?;
     Ok(())
 }

@@ -87,11 +87,7 @@ pub struct Event {
 
 /// The changed top-level fields between two serialized records, as
 /// `{"field": [old, new]}`; fields listed in `skip` are left out.
-pub(crate) fn diff(
-    old: &serde_json::Value,
-    new: &serde_json::Value,
-    skip: &[&str],
-) -> serde_json::Value {
+pub(crate) fn diff(old: &serde_json::Value, new: &serde_json::Value, skip: &[&str]) -> serde_json::Value {
     let mut out = serde_json::Map::new();
     let empty = serde_json::Map::new();
     let o = old.as_object().unwrap_or(&empty);
@@ -102,18 +98,12 @@ pub(crate) fn diff(
         }
         let ov = o.get(k).unwrap_or(&serde_json::Value::Null);
         if ov != nv {
-            out.insert(
-                k.clone(),
-                serde_json::Value::Array(vec![ov.clone(), nv.clone()]),
-            );
+            out.insert(k.clone(), serde_json::Value::Array(vec![ov.clone(), nv.clone()]));
         }
     }
     for (k, ov) in o {
         if !n.contains_key(k) && !skip.contains(&k.as_str()) {
-            out.insert(
-                k.clone(),
-                serde_json::Value::Array(vec![ov.clone(), serde_json::Value::Null]),
-            );
+            out.insert(k.clone(), serde_json::Value::Array(vec![ov.clone(), serde_json::Value::Null]));
         }
     }
     serde_json::Value::Object(out)

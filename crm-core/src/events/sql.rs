@@ -33,10 +33,8 @@ pub(crate) fn insert_outbox(
     payload: &str,
 ) -> Result<()> {
     let topic = format!("{entity}.{}", action.as_str());
-    conn.prepare_cached(
-        "INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![to_micros(at), topic, entity, entity_id, payload])?;
+    conn.prepare_cached("INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![to_micros(at), topic, entity, entity_id, payload])?;
     Ok(())
 }
 
@@ -80,7 +78,5 @@ pub(crate) fn events_after(conn: &Connection, seq: i64, limit: usize) -> Result<
 }
 
 pub(crate) fn prune_outbox(conn: &Connection, up_to: i64) -> Result<usize> {
-    Ok(conn
-        .prepare_cached("DELETE FROM outbox WHERE seq <= ?1")?
-        .execute([up_to])?)
+    Ok(conn.prepare_cached("DELETE FROM outbox WHERE seq <= ?1")?.execute([up_to])?)
 }

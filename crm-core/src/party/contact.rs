@@ -104,17 +104,12 @@ pub enum ContactValue {
 impl ContactValue {
     /// An email address.
     pub fn email(address: impl Into<String>) -> Self {
-        ContactValue::Email {
-            address: address.into(),
-        }
+        ContactValue::Email { address: address.into() }
     }
 
     /// A phone number.
     pub fn phone(number: impl Into<String>) -> Self {
-        ContactValue::Phone {
-            number: number.into(),
-            region: None,
-        }
+        ContactValue::Phone { number: number.into(), region: None }
     }
 
     /// The kind of this value.
@@ -157,10 +152,7 @@ impl ContactValue {
 
     /// Validate and normalize; returns the normalized value and the raw text
     /// that was given where it differs (emails and phones).
-    pub(crate) fn normalize(
-        self,
-        default_region: Option<&str>,
-    ) -> Result<(ContactValue, Option<String>)> {
+    pub(crate) fn normalize(self, default_region: Option<&str>) -> Result<(ContactValue, Option<String>)> {
         match self {
             ContactValue::Email { address } => {
                 let raw = address.clone();
@@ -173,16 +165,10 @@ impl ContactValue {
                     Some(r) => Some(normalize_country(&r).map_err(|e| e.in_field("region"))?),
                     None => default_region.map(str::to_string),
                 };
-                let (e164, found_region) = normalize_phone(&number, region.as_deref())
-                    .map_err(|e| e.in_field("number"))?;
+                let (e164, found_region) =
+                    normalize_phone(&number, region.as_deref()).map_err(|e| e.in_field("number"))?;
                 let raw = (number != e164).then_some(number);
-                Ok((
-                    ContactValue::Phone {
-                        number: e164,
-                        region: found_region,
-                    },
-                    raw,
-                ))
+                Ok((ContactValue::Phone { number: e164, region: found_region }, raw))
             }
             ContactValue::Address(a) => Ok((ContactValue::Address(normalize_address(a)?), None)),
             ContactValue::Web { url } => {
@@ -194,9 +180,7 @@ impl ContactValue {
                 let network = network.trim().to_lowercase();
                 if network.is_empty()
                     || network.len() > 40
-                    || !network
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    || !network.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                 {
                     return Err(Error::validation(
                         "network",
@@ -205,10 +189,7 @@ impl ContactValue {
                 }
                 let handle = handle.trim().to_string();
                 if handle.is_empty() || handle.len() > 500 || handle.chars().any(char::is_control) {
-                    return Err(Error::validation(
-                        "handle",
-                        "must be 1 to 500 printable characters",
-                    ));
+                    return Err(Error::validation("handle", "must be 1 to 500 printable characters"));
                 }
                 Ok((ContactValue::Social { network, handle }, None))
             }
@@ -227,34 +208,20 @@ impl ContactValue {
     pub(crate) fn data_json(&self) -> Option<String> {
         match self {
             ContactValue::Address(a) => serde_json::to_string(a).ok(),
-            ContactValue::Phone {
-                region: Some(r), ..
-            } => Some(r.clone()),
-            ContactValue::Social { network, handle } => {
-                serde_json::to_string(&(network, handle)).ok()
-            }
+            ContactValue::Phone { region: Some(r), .. } => Some(r.clone()),
+            ContactValue::Social { network, handle } => serde_json::to_string(&(network, handle)).ok(),
             _ => None,
         }
     }
 
-    pub(crate) fn from_stored(
-        kind: &str,
-        value: String,
-        data: Option<String>,
-    ) -> Option<ContactValue> {
+    pub(crate) fn from_stored(kind: &str, value: String, data: Option<String>) -> Option<ContactValue> {
         Some(match ContactKind::parse(kind)? {
             ContactKind::Email => ContactValue::Email { address: value },
-            ContactKind::Phone => ContactValue::Phone {
-                number: value,
-                region: data,
-            },
+            ContactKind::Phone => ContactValue::Phone { number: value, region: data },
             ContactKind::Web => ContactValue::Web { url: value },
-            ContactKind::Address => {
-                ContactValue::Address(serde_json::from_str(data.as_deref()?).ok()?)
-            }
+            ContactKind::Address => ContactValue::Address(serde_json::from_str(data.as_deref()?).ok()?),
             ContactKind::Social => {
-                let (network, handle): (String, String) =
-                    serde_json::from_str(data.as_deref()?).ok()?;
+                let (network, handle): (String, String) = serde_json::from_str(data.as_deref()?).ok()?;
                 ContactValue::Social { network, handle }
             }
         })
@@ -307,12 +274,7 @@ pub struct NewContactPoint {
 impl NewContactPoint {
     /// A contact point with this value and no label.
     pub fn new(value: ContactValue) -> Self {
-        NewContactPoint {
-            value,
-            label: None,
-            primary: false,
-            verified: false,
-        }
+        NewContactPoint { value, label: None, primary: false, verified: false }
     }
 
     /// Set the label.
@@ -330,10 +292,7 @@ pub struct ContactPointPatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ContactValue>,
     /// A new label; `Some(None)` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub label: Option<Option<String>>,
     /// Make it (or stop it being) the preferred one of its kind.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -350,35 +309,19 @@ pub fn normalize_email(input: &str) -> Result<String> {
         return Err(Error::validation("", "an email address is required"));
     }
     if s.len() > 254 {
-        return Err(Error::validation(
-            "",
-            "an email address has at most 254 characters",
-        ));
+        return Err(Error::validation("", "an email address has at most 254 characters"));
     }
     let lower = s.to_lowercase();
     // The crate checks RFC 5322 syntax; a CRM also needs a domain with a dot
     // (mail to `user@localhost` is never a customer's address).
-    let parsed =
-        email_address::EmailAddress::parse_with_options(&lower, email_address::Options::default())
-            .map_err(|e| {
-                Error::validation("", format!("{s:?} is not a valid email address: {e}"))
-            })?;
+    let parsed = email_address::EmailAddress::parse_with_options(&lower, email_address::Options::default())
+        .map_err(|e| Error::validation("", format!("{s:?} is not a valid email address: {e}")))?;
     let domain = parsed.domain();
-    if !domain.contains('.')
-        || domain.starts_with('.')
-        || domain.ends_with('.')
-        || domain.starts_with('[')
-    {
-        return Err(Error::validation(
-            "",
-            format!("{s:?} is not a valid email address: the domain needs a dot"),
-        ));
+    if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') || domain.starts_with('[') {
+        return Err(Error::validation("", format!("{s:?} is not a valid email address: the domain needs a dot")));
     }
     if parsed.display_part() != "" {
-        return Err(Error::validation(
-            "",
-            format!("{s:?}: give the bare address, without a display name"),
-        ));
+        return Err(Error::validation("", format!("{s:?}: give the bare address, without a display name")));
     }
     Ok(parsed.email())
 }
@@ -391,15 +334,13 @@ pub fn normalize_phone(input: &str, region: Option<&str>) -> Result<(String, Opt
         return Err(Error::validation("", "a phone number is required"));
     }
     if s.len() > 64 {
-        return Err(Error::validation(
-            "",
-            "a phone number has at most 64 characters",
-        ));
+        return Err(Error::validation("", "a phone number has at most 64 characters"));
     }
     let country = match region {
-        Some(r) => Some(r.parse::<phonenumber::country::Id>().map_err(|_| {
-            Error::validation("", format!("{r:?} is not a region with phone numbers"))
-        })?),
+        Some(r) => Some(
+            r.parse::<phonenumber::country::Id>()
+                .map_err(|_| Error::validation("", format!("{r:?} is not a region with phone numbers")))?,
+        ),
         None => None,
     };
     if country.is_none() && !s.starts_with('+') && !s.starts_with("00") {
@@ -411,10 +352,7 @@ pub fn normalize_phone(input: &str, region: Option<&str>) -> Result<(String, Opt
     let number = phonenumber::parse(country, s)
         .map_err(|e| Error::validation("", format!("{s:?} is not a phone number: {e}")))?;
     if !phonenumber::is_valid(&number) {
-        return Err(Error::validation(
-            "",
-            format!("{s:?} is not a valid phone number"),
-        ));
+        return Err(Error::validation("", format!("{s:?} is not a valid phone number")));
     }
     let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
     let found = number.country().id().map(|id| format!("{id:?}"));
@@ -432,10 +370,7 @@ pub fn normalize_country(input: &str) -> Result<String> {
     };
     match found {
         Some(c) => Ok(c.alpha2.to_string()),
-        None => Err(Error::validation(
-            "",
-            format!("{s:?} is not an ISO 3166-1 country code"),
-        )),
+        None => Err(Error::validation("", format!("{s:?} is not an ISO 3166-1 country code"))),
     }
 }
 
@@ -445,10 +380,7 @@ fn clean_line(field: &str, v: Option<String>) -> Result<Option<String>> {
         Some(s) => {
             let t = s.trim();
             if t.chars().any(char::is_control) || t.len() > 200 {
-                return Err(Error::validation(
-                    field,
-                    "must be at most 200 characters, without control characters",
-                ));
+                return Err(Error::validation(field, "must be at most 200 characters, without control characters"));
             }
             Ok((!t.is_empty()).then(|| t.to_string()))
         }
@@ -465,10 +397,7 @@ fn normalize_address(a: PostalAddress) -> Result<PostalAddress> {
         country: normalize_country(&a.country).map_err(|e| e.in_field("country"))?,
     };
     if out.street.is_none() && out.city.is_none() && out.postal_code.is_none() {
-        return Err(Error::validation(
-            "street",
-            "an address needs at least a street, a city or a postal code",
-        ));
+        return Err(Error::validation("street", "an address needs at least a street, a city or a postal code"));
     }
     Ok(out)
 }
@@ -476,31 +405,17 @@ fn normalize_address(a: PostalAddress) -> Result<PostalAddress> {
 fn normalize_url(input: &str) -> Result<String> {
     let s = input.trim();
     if s.is_empty() || s.len() > 2000 {
-        return Err(Error::validation(
-            "",
-            "a URL of 1 to 2000 characters is required",
-        ));
+        return Err(Error::validation("", "a URL of 1 to 2000 characters is required"));
     }
-    let with_scheme = if s.contains("://") {
-        s.to_string()
-    } else {
-        format!("https://{s}")
-    };
-    let u = url::Url::parse(&with_scheme)
-        .map_err(|e| Error::validation("", format!("{s:?} is not a URL: {e}")))?;
+    let with_scheme = if s.contains("://") { s.to_string() } else { format!("https://{s}") };
+    let u = url::Url::parse(&with_scheme).map_err(|e| Error::validation("", format!("{s:?} is not a URL: {e}")))?;
     if !matches!(u.scheme(), "http" | "https") {
-        return Err(Error::validation(
-            "",
-            format!("{s:?}: only http and https sites are accepted"),
-        ));
+        return Err(Error::validation("", format!("{s:?}: only http and https sites are accepted")));
     }
     match u.host_str() {
         Some(h) if h.contains('.') => {}
         _ => {
-            return Err(Error::validation(
-                "",
-                format!("{s:?} has no public host name"),
-            ));
+            return Err(Error::validation("", format!("{s:?} has no public host name")));
         }
     }
     Ok(u.to_string())
@@ -512,37 +427,17 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            normalize_email("  Anna@Example.LV ").unwrap(),
-            "anna@example.lv"
-        );
-        for bad in [
-            "",
-            "anna",
-            "anna@",
-            "@x.lv",
-            "anna@localhost",
-            "a b@x.lv",
-            "Anna <anna@x.lv>",
-        ] {
+        assert_eq!(normalize_email("  Anna@Example.LV ").unwrap(), "anna@example.lv");
+        for bad in ["", "anna", "anna@", "@x.lv", "anna@localhost", "a b@x.lv", "Anna <anna@x.lv>"] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(
-            normalize_phone("+371 2000 0001", None).unwrap(),
-            ("+37120000001".into(), Some("LV".into()))
-        );
-        assert_eq!(
-            normalize_phone("22 33 44 55", Some("NO")).unwrap().0,
-            "+4722334455"
-        );
-        assert_eq!(
-            normalize_phone("(415) 555-2671", Some("US")).unwrap().0,
-            "+14155552671"
-        );
+        assert_eq!(normalize_phone("+371 2000 0001", None).unwrap(), ("+37120000001".into(), Some("LV".into())));
+        assert_eq!(normalize_phone("22 33 44 55", Some("NO")).unwrap().0, "+4722334455");
+        assert_eq!(normalize_phone("(415) 555-2671", Some("US")).unwrap().0, "+14155552671");
         assert!(normalize_phone("2000 0001", None).is_err());
         assert!(normalize_phone("+371 1", None).is_err());
         assert!(normalize_phone("call me", Some("LV")).is_err());

@@ -90,13 +90,7 @@ pub struct PartyQuery {
 
 impl Default for PartyQuery {
     fn default() -> Self {
-        PartyQuery {
-            filter: PartyFilter::default(),
-            sort: PartySort::Name,
-            descending: false,
-            limit: 50,
-            after: None,
-        }
+        PartyQuery { filter: PartyFilter::default(), sort: PartySort::Name, descending: false, limit: 50, after: None }
     }
 }
 
@@ -149,15 +143,11 @@ pub(crate) struct Plan {
 
 pub(crate) fn plan(q: &PartyQuery) -> Result<Plan> {
     if q.limit == 0 || q.limit > 1000 {
-        return Err(Error::validation(
-            "limit",
-            format!("{} is not between 1 and 1000", q.limit),
-        ));
+        return Err(Error::validation("limit", format!("{} is not between 1 and 1000", q.limit)));
     }
     let mut filter = q.filter.clone();
     if let Some(c) = &filter.country {
-        filter.country =
-            Some(super::contact::normalize_country(c).map_err(|e| e.in_field("country"))?);
+        filter.country = Some(super::contact::normalize_country(c).map_err(|e| e.in_field("country"))?);
     }
     if let Some(t) = &filter.tag {
         filter.tag = Some(super::clean_tag(t)?);
@@ -170,20 +160,11 @@ pub(crate) fn plan(q: &PartyQuery) -> Result<Plan> {
         Some(s) => {
             let c = Cursor::decode(s)?;
             if c.sort != q.sort || c.descending != q.descending {
-                return Err(Error::validation(
-                    "after",
-                    "the cursor belongs to a list in another order",
-                ));
+                return Err(Error::validation("after", "the cursor belongs to a list in another order"));
             }
             Some(c)
         }
         None => None,
     };
-    Ok(Plan {
-        filter,
-        sort: q.sort,
-        descending: q.descending,
-        limit: q.limit,
-        after,
-    })
+    Ok(Plan { filter, sort: q.sort, descending: q.descending, limit: q.limit, after })
 }

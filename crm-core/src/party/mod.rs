@@ -12,14 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use contact::{
-    ContactKind, ContactPoint, ContactPointPatch, ContactValue, NewContactPoint, PostalAddress,
-};
+pub use contact::{ContactKind, ContactPoint, ContactPointPatch, ContactValue, NewContactPoint, PostalAddress};
 pub use list::{ArchivedFilter, Page, PartyFilter, PartyQuery, PartySort};
 pub use role::{
-    CompetitorRole, CustomerRole, EmployeeRole, Level, LifecycleStage, NewRole, PartnerRole,
-    PartnerType, Role, RoleDetails, RoleKind, RolePatch, StakeholderRole, StakeholderType,
-    SupplierRole,
+    CompetitorRole, CustomerRole, EmployeeRole, Level, LifecycleStage, NewRole, PartnerRole, PartnerType, Role,
+    RoleDetails, RoleKind, RolePatch, StakeholderRole, StakeholderType, SupplierRole,
 };
 
 use crate::Crm;
@@ -152,9 +149,7 @@ pub struct Party {
 impl Party {
     /// The primary contact point of a kind, if it has one.
     pub fn primary(&self, kind: ContactKind) -> Option<&ContactPoint> {
-        self.contact_points
-            .iter()
-            .find(|c| c.primary && c.value.kind() == kind)
+        self.contact_points.iter().find(|c| c.primary && c.value.kind() == kind)
     }
 
     /// Whether it holds a role of this kind (at any time).
@@ -217,24 +212,18 @@ impl NewParty {
 
     /// An organization with this legal name.
     pub fn organization(legal_name: impl Into<String>) -> Self {
-        NewParty {
-            kind: PartyKind::Organization,
-            legal_name: Some(legal_name.into()),
-            ..Default::default()
-        }
+        NewParty { kind: PartyKind::Organization, legal_name: Some(legal_name.into()), ..Default::default() }
     }
 
     /// Add an email address.
     pub fn with_email(mut self, address: impl Into<String>) -> Self {
-        self.contact_points
-            .push(NewContactPoint::new(ContactValue::email(address)));
+        self.contact_points.push(NewContactPoint::new(ContactValue::email(address)));
         self
     }
 
     /// Add a phone number.
     pub fn with_phone(mut self, number: impl Into<String>) -> Self {
-        self.contact_points
-            .push(NewContactPoint::new(ContactValue::phone(number)));
+        self.contact_points.push(NewContactPoint::new(ContactValue::phone(number)));
         self
     }
 
@@ -285,64 +274,34 @@ pub struct PartyPatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// See [`Party::given_name`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub given_name: Option<Option<String>>,
     /// See [`Party::family_name`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub family_name: Option<Option<String>>,
     /// See [`Party::birth_date`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub birth_date: Option<Option<NaiveDate>>,
     /// See [`Party::language`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub language: Option<Option<String>>,
     /// See [`Party::legal_name`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub legal_name: Option<Option<String>>,
     /// See [`Party::registration_number`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub registration_number: Option<Option<String>>,
     /// See [`Party::vat_number`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub vat_number: Option<Option<String>>,
     /// See [`Party::industry`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub industry: Option<Option<String>>,
     /// See [`Party::size`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub size: Option<Option<OrganizationSize>>,
     /// See [`Party::parent_id`]; a change may not make a cycle.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub parent_id: Option<Option<Uuid>>,
     /// Custom values to set (`null` clears one); others stay.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -374,16 +333,10 @@ fn clean_text(field: &str, v: Option<String>, max: usize) -> Result<Option<Strin
     let Some(s) = v else { return Ok(None) };
     let t = s.trim();
     if t.chars().any(char::is_control) {
-        return Err(Error::validation(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(Error::validation(field, "must not contain control characters"));
     }
     if t.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(Error::validation(field, format!("must be at most {max} characters")));
     }
     Ok((!t.is_empty()).then(|| t.to_string()))
 }
@@ -394,12 +347,9 @@ fn clean_language(v: Option<String>) -> Result<Option<String>> {
     };
     let mut parts = s.split(['-', '_']);
     let primary = parts.next().unwrap_or_default();
-    let ok_primary =
-        (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+    let ok_primary = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
     let rest: Vec<&str> = parts.collect();
-    let ok_rest = rest
-        .iter()
-        .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    let ok_rest = rest.iter().all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if !ok_primary || !ok_rest {
         return Err(Error::validation(
             "language",
@@ -422,16 +372,10 @@ fn clean_vat(v: Option<String>) -> Result<Option<String>> {
     let Some(s) = clean_text("vat_number", v, 40)? else {
         return Ok(None);
     };
-    let norm: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '/'))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let norm: String =
+        s.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '/')).map(|c| c.to_ascii_uppercase()).collect();
     if norm.len() < 4 || norm.len() > 20 || !norm.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(Error::validation(
-            "vat_number",
-            format!("{s:?} is not a VAT number (4 to 20 letters and digits)"),
-        ));
+        return Err(Error::validation("vat_number", format!("{s:?} is not a VAT number (4 to 20 letters and digits)")));
     }
     Ok(Some(norm))
 }
@@ -439,16 +383,10 @@ fn clean_vat(v: Option<String>) -> Result<Option<String>> {
 fn check_birth_date(d: Option<NaiveDate>, today: NaiveDate) -> Result<()> {
     if let Some(d) = d {
         if d > today {
-            return Err(Error::validation(
-                "birth_date",
-                format!("{d} is in the future"),
-            ));
+            return Err(Error::validation("birth_date", format!("{d} is in the future")));
         }
         if d < NaiveDate::from_ymd_opt(1850, 1, 1).unwrap_or(NaiveDate::MIN) {
-            return Err(Error::validation(
-                "birth_date",
-                format!("{d} is before 1850"),
-            ));
+            return Err(Error::validation("birth_date", format!("{d} is before 1850")));
         }
     }
     Ok(())
@@ -457,10 +395,7 @@ fn check_birth_date(d: Option<NaiveDate>, today: NaiveDate) -> Result<()> {
 pub(crate) fn clean_tag(tag: &str) -> Result<String> {
     let t = tag.trim();
     if t.is_empty() || t.chars().count() > 64 || t.chars().any(char::is_control) {
-        return Err(Error::validation(
-            "tags",
-            format!("{tag:?}: a tag has 1 to 64 printable characters"),
-        ));
+        return Err(Error::validation("tags", format!("{tag:?}: a tag has 1 to 64 printable characters")));
     }
     Ok(t.to_string())
 }
@@ -526,10 +461,7 @@ impl Core {
                     ("size", self.size.is_some()),
                 ] {
                     if set {
-                        return Err(Error::validation(
-                            field,
-                            "only organizations have this field",
-                        ));
+                        return Err(Error::validation(field, "only organizations have this field"));
                     }
                 }
             }
@@ -546,11 +478,11 @@ impl Core {
             }
         }
         let display = if display_given {
-            clean_text(
-                "display_name",
-                Some(std::mem::take(&mut self.display_name)),
-                300,
-            )?
+            let d = clean_text("display_name", Some(std::mem::take(&mut self.display_name)), 300)?;
+            if d.is_none() {
+                return Err(Error::validation("display_name", "must not be empty"));
+            }
+            d
         } else {
             None
         };
@@ -569,12 +501,8 @@ impl Core {
             Error::validation(
                 "display_name",
                 match self.kind {
-                    PartyKind::Person => {
-                        "a person needs a display name, a given name or a family name"
-                    }
-                    PartyKind::Organization => {
-                        "an organization needs a display name or a legal name"
-                    }
+                    PartyKind::Person => "a person needs a display name, a given name or a family name",
+                    PartyKind::Organization => "an organization needs a display name or a legal name",
                 },
             )
         })?;
@@ -602,12 +530,7 @@ pub(crate) struct Prepared {
     pub(crate) custom: Vec<(custom::FieldDef, Option<CustomValue>)>,
 }
 
-fn prepare(
-    new: NewParty,
-    defs: &[custom::FieldDef],
-    region: Option<&str>,
-    today: NaiveDate,
-) -> Result<Prepared> {
+fn prepare(new: NewParty, defs: &[custom::FieldDef], region: Option<&str>, today: NaiveDate) -> Result<Prepared> {
     let display_given = new.display_name.is_some();
     let core = Core {
         kind: new.kind,
@@ -626,47 +549,28 @@ fn prepare(
     .validate(display_given, today)?;
     let mut contacts = Vec::with_capacity(new.contact_points.len());
     for (i, c) in new.contact_points.into_iter().enumerate() {
-        contacts.push(
-            prepare_contact(c, region).map_err(|e| e.in_field(&format!("contact_points[{i}]")))?,
-        );
+        contacts.push(prepare_contact(c, region).map_err(|e| e.in_field(&format!("contact_points[{i}]")))?);
     }
     // One primary per kind: the one flagged, else the first of its kind.
-    for kind in [
-        ContactKind::Email,
-        ContactKind::Phone,
-        ContactKind::Address,
-        ContactKind::Web,
-        ContactKind::Social,
-    ] {
-        let flagged = contacts
-            .iter()
-            .filter(|c| c.0.kind() == kind && c.2.primary)
-            .count();
+    for kind in [ContactKind::Email, ContactKind::Phone, ContactKind::Address, ContactKind::Web, ContactKind::Social] {
+        let flagged = contacts.iter().filter(|c| c.0.kind() == kind && c.2.primary).count();
         if flagged > 1 {
-            return Err(Error::validation(
-                "contact_points",
-                format!("more than one primary {}", kind.as_str()),
-            ));
+            return Err(Error::validation("contact_points", format!("more than one primary {}", kind.as_str())));
         }
         if flagged == 0
-            && let Some(first) = contacts.iter_mut().find(|c| c.0.kind() == kind) {
-                first.2.primary = true;
-            }
+            && let Some(first) = contacts.iter_mut().find(|c| c.0.kind() == kind)
+        {
+            first.2.primary = true;
+        }
     }
     let mut roles = Vec::with_capacity(new.roles.len());
     for (i, r) in new.roles.into_iter().enumerate() {
         let field = format!("roles[{i}]");
         role::check_span(r.valid_from, r.valid_to).map_err(|e| e.in_field(&field))?;
         if matches!(r.details, RoleDetails::Employee(_)) && core.kind != PartyKind::Person {
-            return Err(Error::validation(
-                field,
-                "only persons can hold the employee role",
-            ));
+            return Err(Error::validation(field, "only persons can hold the employee role"));
         }
-        roles.push(NewRole {
-            details: r.details.normalize().map_err(|e| e.in_field(&field))?,
-            ..r
-        });
+        roles.push(NewRole { details: r.details.normalize().map_err(|e| e.in_field(&field))?, ..r });
     }
     let mut tags = Vec::with_capacity(new.tags.len());
     for t in &new.tags {
@@ -680,32 +584,18 @@ fn prepare(
         new.custom.into_iter().map(|(k, v)| (k, Some(v))).collect(),
         true,
     )?;
-    Ok(Prepared {
-        id: new.id.unwrap_or_else(Uuid::now_v7),
-        core,
-        roles,
-        contacts,
-        tags,
-        custom,
-    })
+    Ok(Prepared { id: new.id.unwrap_or_else(Uuid::now_v7), core, roles, contacts, tags, custom })
 }
 
 /// Check a parent: it exists, is an organization, is active and is not the
 /// party itself or below it. Returns the parent's commercial id.
 fn check_parent(tx: &Tx<'_>, party_id: Uuid, parent_id: Uuid) -> Result<Uuid> {
-    let parent =
-        sql::head(tx.conn(), parent_id)?.ok_or_else(|| Error::not_found("party", parent_id))?;
+    let parent = sql::head(tx.conn(), parent_id)?.ok_or_else(|| Error::not_found("party", parent_id))?;
     if parent.kind != PartyKind::Organization {
-        return Err(Error::validation(
-            "parent_id",
-            "the parent must be an organization",
-        ));
+        return Err(Error::validation("parent_id", "the parent must be an organization"));
     }
     if parent.archived {
-        return Err(Error::validation(
-            "parent_id",
-            format!("the parent {parent_id} is archived"),
-        ));
+        return Err(Error::validation("parent_id", format!("the parent {parent_id} is archived")));
     }
     if parent_id == party_id || sql::ancestors(tx.conn(), parent_id)?.contains(&party_id) {
         return Err(Error::validation(
@@ -718,30 +608,17 @@ fn check_parent(tx: &Tx<'_>, party_id: Uuid, parent_id: Uuid) -> Result<Uuid> {
 
 /// Check a role against the base (the employee's manager exists and is a person).
 fn check_role_refs(tx: &Tx<'_>, details: &RoleDetails) -> Result<()> {
-    if let RoleDetails::Employee(EmployeeRole {
-        manager_id: Some(m),
-        ..
-    }) = details
-    {
-        let head = sql::head(tx.conn(), *m)?
-            .ok_or_else(|| Error::validation("manager_id", format!("no party {m}")))?;
+    if let RoleDetails::Employee(EmployeeRole { manager_id: Some(m), .. }) = details {
+        let head = sql::head(tx.conn(), *m)?.ok_or_else(|| Error::validation("manager_id", format!("no party {m}")))?;
         if head.kind != PartyKind::Person {
-            return Err(Error::validation(
-                "manager_id",
-                "the manager must be a person",
-            ));
+            return Err(Error::validation("manager_id", "the manager must be a person"));
         }
     }
     Ok(())
 }
 
 fn conflict(entity: &'static str, id: Uuid, expected: i64, actual: i64) -> Error {
-    Error::Conflict {
-        entity,
-        id: id.to_string(),
-        expected,
-        actual,
-    }
+    Error::Conflict { entity, id: id.to_string(), expected, actual }
 }
 
 fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
@@ -788,8 +665,7 @@ impl Crm {
 
     /// A party by id, with everything it holds.
     pub fn get_party(&self, id: Uuid) -> Result<Party> {
-        self.store
-            .read(|c| sql::get_party(c, id)?.ok_or_else(|| Error::not_found("party", id)))
+        self.store.read(|c| sql::get_party(c, id)?.ok_or_else(|| Error::not_found("party", id)))
     }
 
     /// Change a party's own fields. `version` is the version the caller
@@ -797,18 +673,15 @@ impl Crm {
     /// [`Error::Conflict`] is returned.
     pub fn update_party(&self, id: Uuid, version: i64, patch: &PartyPatch) -> Result<Party> {
         self.store.write(&self.actor, |tx| {
-            let old =
-                sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let old = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
             let mut core = Core::of(&old);
             let p = patch.clone();
             // A display name that was derived from the names follows them.
-            let names_touched =
-                p.given_name.is_some() || p.family_name.is_some() || p.legal_name.is_some();
-            let display_given =
-                p.display_name.is_some() || !(names_touched && derived_name_matches(&old));
+            let names_touched = p.given_name.is_some() || p.family_name.is_some() || p.legal_name.is_some();
+            let display_given = p.display_name.is_some() || !(names_touched && derived_name_matches(&old));
             if let Some(v) = p.display_name {
                 core.display_name = v;
             }
@@ -831,29 +704,17 @@ impl Crm {
             let defs = custom::sql::load_defs(tx.conn())?;
             let custom = custom::check_values(&defs, core.kind.as_str(), p.custom, false)?;
             let parent_changed = core.parent_id != old.parent_id;
-            if parent_changed
-                && let Some(parent) = core.parent_id {
-                    check_parent(tx, id, parent)?;
-                }
+            if parent_changed && let Some(parent) = core.parent_id {
+                check_parent(tx, id, parent)?;
+            }
             sql::update_core(tx, id, &core)?;
             custom::sql::write_values(tx.conn(), &id, &custom)?;
             if parent_changed {
                 sql::recompute_commercial(tx.conn(), id)?;
             }
-            let new =
-                sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
-            let changes = diff(
-                &serde_json::to_value(&old)?,
-                &serde_json::to_value(&new)?,
-                &["updated_at", "version"],
-            );
-            tx.record(
-                "party",
-                &id,
-                AuditAction::Updated,
-                &changes.to_string(),
-                &serde_json::to_string(&new)?,
-            )?;
+            let new = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+            tx.record("party", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
             Ok(new)
         })
     }
@@ -871,41 +732,21 @@ impl Crm {
 
     fn set_archived(&self, id: Uuid, version: i64, archive: bool) -> Result<Party> {
         self.store.write(&self.actor, |tx| {
-            let old =
-                sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let old = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
             if old.archived_at.is_some() == archive {
                 return Err(Error::validation(
                     "archived_at",
-                    if archive {
-                        "the party is already archived"
-                    } else {
-                        "the party is not archived"
-                    },
+                    if archive { "the party is already archived" } else { "the party is not archived" },
                 ));
             }
             sql::set_archived(tx, id, archive.then_some(tx.now))?;
-            let new =
-                sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
-            let changes = diff(
-                &serde_json::to_value(&old)?,
-                &serde_json::to_value(&new)?,
-                &["updated_at", "version"],
-            );
-            let action = if archive {
-                AuditAction::Archived
-            } else {
-                AuditAction::Restored
-            };
-            tx.record(
-                "party",
-                &id,
-                action,
-                &changes.to_string(),
-                &serde_json::to_string(&new)?,
-            )?;
+            let new = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+            let action = if archive { AuditAction::Archived } else { AuditAction::Restored };
+            tx.record("party", &id, action, &changes.to_string(), &serde_json::to_string(&new)?)?;
             Ok(new)
         })
     }
@@ -915,8 +756,7 @@ impl Crm {
     /// their parent (and roll up to themselves).
     pub fn delete_party(&self, id: Uuid, version: i64) -> Result<()> {
         self.store.write(&self.actor, |tx| {
-            let old =
-                sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let old = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
@@ -937,32 +777,17 @@ impl Crm {
     }
 
     fn change_tags(&self, party_id: Uuid, tags: &[&str], add: bool) -> Result<Party> {
-        let tags = tags
-            .iter()
-            .map(|t| clean_tag(t))
-            .collect::<Result<Vec<_>>>()?;
+        let tags = tags.iter().map(|t| clean_tag(t)).collect::<Result<Vec<_>>>()?;
         self.store.write(&self.actor, |tx| {
-            let old = sql::get_party(tx.conn(), party_id)?
-                .ok_or_else(|| Error::not_found("party", party_id))?;
+            let old = sql::get_party(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
             let changed = sql::change_tags(tx, party_id, &tags, add)?;
             if changed == 0 {
                 return Ok(old);
             }
             sql::touch(tx, party_id)?;
-            let new = sql::get_party(tx.conn(), party_id)?
-                .ok_or_else(|| Error::not_found("party", party_id))?;
-            let changes = diff(
-                &serde_json::to_value(&old)?,
-                &serde_json::to_value(&new)?,
-                &["updated_at", "version"],
-            );
-            tx.record(
-                "party",
-                &party_id,
-                AuditAction::Updated,
-                &changes.to_string(),
-                &serde_json::to_string(&new)?,
-            )?;
+            let new = sql::get_party(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
+            let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+            tx.record("party", &party_id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
             Ok(new)
         })
     }
@@ -984,19 +809,10 @@ impl Crm {
     }
 
     /// Change a contact point.
-    pub fn update_contact_point(
-        &self,
-        id: Uuid,
-        version: i64,
-        patch: &ContactPointPatch,
-    ) -> Result<ContactPoint> {
+    pub fn update_contact_point(&self, id: Uuid, version: i64, patch: &ContactPointPatch) -> Result<ContactPoint> {
         let region = self.store.options.default_region.as_deref();
         let value = match &patch.value {
-            Some(v) => Some(
-                v.clone()
-                    .normalize(region)
-                    .map_err(|e| e.in_field("value"))?,
-            ),
+            Some(v) => Some(v.clone().normalize(region).map_err(|e| e.in_field("value"))?),
             None => None,
         };
         let label = match &patch.label {
@@ -1028,18 +844,8 @@ impl Crm {
             }
             sql::settle_contacts(tx, new.party_id, Some((id, new.primary)), new.value.kind())?;
             let new = sql::get_contact(tx.conn(), id)?;
-            let changes = diff(
-                &serde_json::to_value(&old)?,
-                &serde_json::to_value(&new)?,
-                &["updated_at", "version"],
-            );
-            tx.record(
-                "contact_point",
-                &id,
-                AuditAction::Updated,
-                &changes.to_string(),
-                &serde_json::to_string(&new)?,
-            )?;
+            let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+            tx.record("contact_point", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
             Ok(new)
         })
     }
@@ -1063,8 +869,7 @@ impl Crm {
     /// [`ContactValue::key`]); the value given is normalized first.
     pub fn find_by_contact(&self, value: ContactValue) -> Result<Vec<Party>> {
         let (value, _) = value.normalize(self.store.options.default_region.as_deref())?;
-        self.store
-            .read(|c| sql::find_by_contact(c, value.kind(), &value.key()))
+        self.store.read(|c| sql::find_by_contact(c, value.kind(), &value.key()))
     }
 
     /// Add a role to a party.
@@ -1072,13 +877,9 @@ impl Crm {
         role::check_span(new.valid_from, new.valid_to)?;
         let details = new.details.normalize()?;
         self.store.write(&self.actor, |tx| {
-            let head = sql::head(tx.conn(), party_id)?
-                .ok_or_else(|| Error::not_found("party", party_id))?;
+            let head = sql::head(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
             if matches!(details, RoleDetails::Employee(_)) && head.kind != PartyKind::Person {
-                return Err(Error::validation(
-                    "role",
-                    "only persons can hold the employee role",
-                ));
+                return Err(Error::validation("role", "only persons can hold the employee role"));
             }
             check_role_refs(tx, &details)?;
             let r = sql::insert_role(tx, party_id, &details, new.valid_from, new.valid_to)?;
@@ -1103,10 +904,7 @@ impl Crm {
             let mut new = old.clone();
             if let Some(d) = details {
                 if d.kind() != old.details.kind() {
-                    return Err(Error::validation(
-                        "role",
-                        "a role's kind cannot change; remove it and add another",
-                    ));
+                    return Err(Error::validation("role", "a role's kind cannot change; remove it and add another"));
                 }
                 check_role_refs(tx, &d)?;
                 new.details = d;
@@ -1120,18 +918,8 @@ impl Crm {
             role::check_span(new.valid_from, new.valid_to)?;
             sql::update_role(tx, &new)?;
             let new = sql::get_role(tx.conn(), id)?;
-            let changes = diff(
-                &serde_json::to_value(&old)?,
-                &serde_json::to_value(&new)?,
-                &["updated_at", "version"],
-            );
-            tx.record(
-                "role",
-                &id,
-                AuditAction::Updated,
-                &changes.to_string(),
-                &serde_json::to_string(&new)?,
-            )?;
+            let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+            tx.record("role", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
             Ok(new)
         })
     }
@@ -1190,10 +978,7 @@ impl Crm {
 
     /// How many parties match the filter.
     pub fn count_parties(&self, filter: &PartyFilter) -> Result<u64> {
-        let plan = list::plan(&PartyQuery {
-            filter: filter.clone(),
-            ..Default::default()
-        })?;
+        let plan = list::plan(&PartyQuery { filter: filter.clone(), ..Default::default() })?;
         self.store.read(|c| sql::count_parties(c, &plan))
     }
 }
@@ -1202,11 +987,9 @@ impl Crm {
 /// patch of the names re-derives it).
 fn derived_name_matches(p: &Party) -> bool {
     let derived = match p.kind {
-        PartyKind::Person => [p.given_name.as_deref(), p.family_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
+        PartyKind::Person => {
+            [p.given_name.as_deref(), p.family_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        }
         PartyKind::Organization => p.legal_name.clone().unwrap_or_default(),
     };
     derived == p.display_name
@@ -1218,18 +1001,10 @@ fn clean_note(body: &str) -> Result<String> {
         return Err(Error::validation("body", "a note needs text"));
     }
     if t.chars().count() > 100_000 {
-        return Err(Error::validation(
-            "body",
-            "a note has at most 100,000 characters",
-        ));
+        return Err(Error::validation("body", "a note has at most 100,000 characters"));
     }
-    if t.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
-        return Err(Error::validation(
-            "body",
-            "must not contain control characters",
-        ));
+    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err(Error::validation("body", "must not contain control characters"));
     }
     Ok(t.to_string())
 }

@@ -51,17 +51,17 @@ impl RoleKind {
 impl std::str::FromStr for RoleKind {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        RoleKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::validation("role", format!("{s:?} is not a role (customer, partner, supplier, employee, stakeholder, competitor)")))
+        RoleKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            Error::validation(
+                "role",
+                format!("{s:?} is not a role (customer, partner, supplier, employee, stakeholder, competitor)"),
+            )
+        })
     }
 }
 
 /// Where a customer stands in its life with us.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStage {
     /// Receives our news; nothing more yet.
@@ -168,9 +168,7 @@ pub enum StakeholderType {
 }
 
 /// Low, medium or high.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Low.
@@ -246,10 +244,7 @@ impl RoleDetails {
             if let Some(s) = v.take() {
                 let t = s.trim();
                 if t.len() > 200 || t.chars().any(char::is_control) {
-                    return Err(Error::validation(
-                        field,
-                        "must be at most 200 characters, without control characters",
-                    ));
+                    return Err(Error::validation(field, "must be at most 200 characters, without control characters"));
                 }
                 *v = (!t.is_empty()).then(|| t.to_string());
             }
@@ -275,8 +270,7 @@ impl RoleDetails {
                 for m in &mut c.markets {
                     let mut v = Some(std::mem::take(m));
                     text("markets", &mut v)?;
-                    *m =
-                        v.ok_or_else(|| Error::validation("markets", "must not hold empty names"))?;
+                    *m = v.ok_or_else(|| Error::validation("markets", "must not hold empty names"))?;
                 }
             }
         }
@@ -329,11 +323,7 @@ pub struct NewRole {
 
 impl From<RoleDetails> for NewRole {
     fn from(details: RoleDetails) -> Self {
-        NewRole {
-            details,
-            valid_from: None,
-            valid_to: None,
-        }
+        NewRole { details, valid_from: None, valid_to: None }
     }
 }
 
@@ -345,26 +335,18 @@ pub struct RolePatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<RoleDetails>,
     /// New first day; `Some(None)` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub valid_from: Option<Option<NaiveDate>>,
     /// New last day; `Some(None)` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub valid_to: Option<Option<NaiveDate>>,
 }
 
 pub(crate) fn check_span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<()> {
     if let (Some(f), Some(t)) = (from, to)
-        && t < f {
-            return Err(Error::validation(
-                "valid_to",
-                format!("{t} is before valid_from {f}"),
-            ));
-        }
+        && t < f
+    {
+        return Err(Error::validation("valid_to", format!("{t} is before valid_from {f}")));
+    }
     Ok(())
 }

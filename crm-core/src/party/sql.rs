@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::list::{ArchivedFilter, Cursor, CursorKey, Plan};
 use super::{
-    ContactKind, ContactPoint, ContactValue, Core, NewContactPoint, Note, OrganizationSize, Page,
-    Party, PartyKind, PartySort, Prepared, Role, RoleDetails, RoleKind, sort_key,
+    ContactKind, ContactPoint, ContactValue, Core, NewContactPoint, Note, OrganizationSize, Page, Party, PartyKind,
+    PartySort, Prepared, Role, RoleDetails, RoleKind, sort_key,
 };
 use crate::custom::{self, FieldType};
 use crate::error::{Error, Result};
@@ -58,9 +58,7 @@ pub(crate) struct Head {
 
 pub(crate) fn head(conn: &Connection, id: Uuid) -> Result<Option<Head>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT kind, archived_at IS NOT NULL, commercial_id FROM party WHERE id = ?1",
-        )?
+        .prepare_cached("SELECT kind, archived_at IS NOT NULL, commercial_id FROM party WHERE id = ?1")?
         .query_row([id], |r| {
             Ok(Head {
                 kind: PartyKind::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
@@ -103,10 +101,7 @@ pub(crate) fn recompute_commercial(conn: &Connection, id: Uuid) -> Result<()> {
 pub(crate) fn insert_party(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid) -> Result<Party> {
     let now = to_micros(tx.now);
     let c = &p.core;
-    let roles_bits = p
-        .roles
-        .iter()
-        .fold(0i64, |acc, r| acc | role_bit(r.details.kind()));
+    let roles_bits = p.roles.iter().fold(0i64, |acc, r| acc | role_bit(r.details.kind()));
     let country = p
         .contacts
         .iter()
@@ -141,12 +136,10 @@ pub(crate) fn insert_party(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid) -> Re
             now
         ]);
     if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted
-        && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY {
-            return Err(Error::validation(
-                "id",
-                format!("a party {} exists already", p.id),
-            ));
-        }
+        && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    {
+        return Err(Error::validation("id", format!("a party {} exists already", p.id)));
+    }
     inserted?;
     let mut party = Party {
         id: p.id,
@@ -174,30 +167,29 @@ pub(crate) fn insert_party(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid) -> Re
         version: 1,
     };
     for r in &p.roles {
-        party
-            .roles
-            .push(insert_role(tx, p.id, &r.details, r.valid_from, r.valid_to)?);
+        party.roles.push(insert_role(tx, p.id, &r.details, r.valid_from, r.valid_to)?);
     }
     for (value, raw, nc) in &p.contacts {
-        party
-            .contact_points
-            .push(insert_contact(tx, p.id, value, raw.as_deref(), nc)?);
+        party.contact_points.push(insert_contact(tx, p.id, value, raw.as_deref(), nc)?);
     }
+    // The order in which `contacts_of` reads them back.
+    party.contact_points.sort_by(|a, b| {
+        (a.value.kind().as_str(), !a.primary, a.created_at, a.id).cmp(&(
+            b.value.kind().as_str(),
+            !b.primary,
+            b.created_at,
+            b.id,
+        ))
+    });
     if !p.tags.is_empty() {
-        let mut stmt = tx
-            .conn()
-            .prepare_cached("INSERT INTO tag (party_id, tag) VALUES (?1, ?2)")?;
+        let mut stmt = tx.conn().prepare_cached("INSERT INTO tag (party_id, tag) VALUES (?1, ?2)")?;
         for t in &p.tags {
             stmt.execute(params![p.id, t])?;
         }
     }
     if !p.custom.is_empty() {
         custom::sql::write_values(tx.conn(), &p.id, &p.custom)?;
-        party.custom = p
-            .custom
-            .iter()
-            .filter_map(|(d, v)| Some((d.name.clone(), v.clone()?)))
-            .collect();
+        party.custom = p.custom.iter().filter_map(|(d, v)| Some((d.name.clone(), v.clone()?))).collect();
     }
     Ok(party)
 }
@@ -207,20 +199,14 @@ fn load_children(conn: &Connection, party: &mut Party) -> Result<()> {
     party.roles = roles_of(conn, party.id)?;
     party.contact_points = contacts_of(conn, party.id)?;
     let mut stmt = conn.prepare_cached("SELECT tag FROM tag WHERE party_id = ?1 ORDER BY tag")?;
-    party.tags = stmt
-        .query_map([party.id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    party.custom = custom::sql::values_of(conn, &[party.id])?
-        .remove(&party.id)
-        .unwrap_or_default();
+    party.tags = stmt.query_map([party.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    party.custom = custom::sql::values_of(conn, &[party.id])?.remove(&party.id).unwrap_or_default();
     Ok(())
 }
 
 pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
     let party = conn
-        .prepare_cached(&format!(
-            "SELECT {PARTY_COLUMNS} FROM party p WHERE p.id = ?1"
-        ))?
+        .prepare_cached(&format!("SELECT {PARTY_COLUMNS} FROM party p WHERE p.id = ?1"))?
         .query_row([id], party_from_row)
         .optional()?;
     match party {
@@ -278,23 +264,16 @@ pub(crate) fn delete_party(conn: &Connection, id: Uuid) -> Result<()> {
         .prepare_cached("SELECT id FROM party WHERE parent_id = ?1")?
         .query_map([id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    conn.prepare_cached("UPDATE party SET parent_id = NULL WHERE parent_id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("UPDATE party SET parent_id = NULL WHERE parent_id = ?1")?.execute([id])?;
     for child in children {
         recompute_commercial(conn, child)?;
     }
     custom::sql::delete_values(conn, &id)?;
-    conn.prepare_cached("DELETE FROM party WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM party WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
-pub(crate) fn change_tags(
-    tx: &Tx<'_>,
-    party_id: Uuid,
-    tags: &[String],
-    add: bool,
-) -> Result<usize> {
+pub(crate) fn change_tags(tx: &Tx<'_>, party_id: Uuid, tags: &[String], add: bool) -> Result<usize> {
     let sql = if add {
         "INSERT OR IGNORE INTO tag (party_id, tag) VALUES (?1, ?2)"
     } else {
@@ -310,14 +289,14 @@ pub(crate) fn change_tags(
 
 // ---------------------------------------------------------------- contact points
 
-const CONTACT_COLUMNS: &str = "id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, version";
+const CONTACT_COLUMNS: &str =
+    "id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, version";
 
 fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<ContactPoint> {
     let kind: String = r.get(2)?;
     let value: String = r.get(3)?;
     let data: Option<String> = r.get(5)?;
-    let value = ContactValue::from_stored(&kind, value.clone(), data)
-        .unwrap_or(ContactValue::Web { url: value });
+    let value = ContactValue::from_stored(&kind, value.clone(), data).unwrap_or(ContactValue::Web { url: value });
     Ok(ContactPoint {
         id: r.get(0)?,
         party_id: r.get(1)?,
@@ -381,12 +360,10 @@ pub(crate) fn contacts_of(conn: &Connection, party_id: Uuid) -> Result<Vec<Conta
 }
 
 pub(crate) fn get_contact(conn: &Connection, id: Uuid) -> Result<ContactPoint> {
-    conn.prepare_cached(&format!(
-        "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE id = ?1"
-    ))?
-    .query_row([id], contact_from_row)
-    .optional()?
-    .ok_or_else(|| Error::not_found("contact_point", id))
+    conn.prepare_cached(&format!("SELECT {CONTACT_COLUMNS} FROM contact_point WHERE id = ?1"))?
+        .query_row([id], contact_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("contact_point", id))
 }
 
 pub(crate) fn update_contact(tx: &Tx<'_>, c: &ContactPoint) -> Result<()> {
@@ -411,8 +388,7 @@ pub(crate) fn update_contact(tx: &Tx<'_>, c: &ContactPoint) -> Result<()> {
 }
 
 pub(crate) fn delete_contact(conn: &Connection, id: Uuid) -> Result<()> {
-    conn.prepare_cached("DELETE FROM contact_point WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM contact_point WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -454,15 +430,9 @@ pub(crate) fn settle_contacts(
     Ok(())
 }
 
-pub(crate) fn find_by_contact(
-    conn: &Connection,
-    kind: ContactKind,
-    key: &str,
-) -> Result<Vec<Party>> {
+pub(crate) fn find_by_contact(conn: &Connection, kind: ContactKind, key: &str) -> Result<Vec<Party>> {
     let ids: Vec<Uuid> = conn
-        .prepare_cached(
-            "SELECT DISTINCT party_id FROM contact_point WHERE kind = ?1 AND value = ?2",
-        )?
+        .prepare_cached("SELECT DISTINCT party_id FROM contact_point WHERE kind = ?1 AND value = ?2")?
         .query_map(params![kind.as_str(), key], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(ids.len());
@@ -480,14 +450,12 @@ pub(crate) fn role_bit(kind: RoleKind) -> i64 {
     1 << RoleKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
-const ROLE_COLUMNS: &str =
-    "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
+const ROLE_COLUMNS: &str = "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
 
 fn role_from_row(r: &Row<'_>) -> rusqlite::Result<Role> {
     let details: String = r.get(2)?;
-    let details: RoleDetails = serde_json::from_str(&details).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let details: RoleDetails = serde_json::from_str(&details)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?;
     Ok(Role {
         id: r.get(0)?,
         party_id: r.get(1)?,
@@ -543,12 +511,10 @@ pub(crate) fn roles_of(conn: &Connection, party_id: Uuid) -> Result<Vec<Role>> {
 }
 
 pub(crate) fn get_role(conn: &Connection, id: Uuid) -> Result<Role> {
-    conn.prepare_cached(&format!(
-        "SELECT {ROLE_COLUMNS} FROM party_role WHERE id = ?1"
-    ))?
-    .query_row([id], role_from_row)
-    .optional()?
-    .ok_or_else(|| Error::not_found("role", id))
+    conn.prepare_cached(&format!("SELECT {ROLE_COLUMNS} FROM party_role WHERE id = ?1"))?
+        .query_row([id], role_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("role", id))
 }
 
 pub(crate) fn update_role(tx: &Tx<'_>, r: &Role) -> Result<()> {
@@ -562,8 +528,7 @@ pub(crate) fn update_role(tx: &Tx<'_>, r: &Role) -> Result<()> {
 }
 
 pub(crate) fn delete_role(conn: &Connection, id: Uuid) -> Result<()> {
-    conn.prepare_cached("DELETE FROM party_role WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM party_role WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -572,12 +537,8 @@ pub(crate) fn refresh_role_bits(conn: &Connection, party_id: Uuid) -> Result<()>
         .prepare_cached("SELECT DISTINCT role FROM party_role WHERE party_id = ?1")?
         .query_map([party_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let bits = kinds
-        .iter()
-        .filter_map(|k| k.parse::<RoleKind>().ok())
-        .fold(0i64, |acc, k| acc | role_bit(k));
-    conn.prepare_cached("UPDATE party SET roles = ?2 WHERE id = ?1")?
-        .execute(params![party_id, bits])?;
+    let bits = kinds.iter().filter_map(|k| k.parse::<RoleKind>().ok()).fold(0i64, |acc, k| acc | role_bit(k));
+    conn.prepare_cached("UPDATE party SET roles = ?2 WHERE id = ?1")?.execute(params![party_id, bits])?;
     Ok(())
 }
 
@@ -608,16 +569,8 @@ pub(crate) fn insert_note(tx: &Tx<'_>, party_id: Uuid, body: &str) -> Result<Not
         version: 1,
     };
     tx.conn()
-        .prepare_cached(&format!(
-            "INSERT INTO note ({NOTE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?5, 1)"
-        ))?
-        .execute(params![
-            note.id,
-            party_id,
-            note.body,
-            note.author,
-            to_micros(tx.now)
-        ])?;
+        .prepare_cached(&format!("INSERT INTO note ({NOTE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?5, 1)"))?
+        .execute(params![note.id, party_id, note.body, note.author, to_micros(tx.now)])?;
     Ok(note)
 }
 
@@ -637,8 +590,7 @@ pub(crate) fn get_note(conn: &Connection, id: Uuid) -> Result<Note> {
 }
 
 pub(crate) fn delete_note(conn: &Connection, id: Uuid) -> Result<()> {
-    conn.prepare_cached("DELETE FROM note WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM note WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -653,7 +605,7 @@ fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Vec<Value>)> 
         let mut c = cond.to_string();
         for v in vals {
             params.push(v);
-            c = c.replacen('?', &format!("?{}", params.len()), 1);
+            c = c.replacen("?#", &format!("?{}", params.len()), 1);
         }
         conds.push(c);
     };
@@ -663,69 +615,42 @@ fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Vec<Value>)> 
         ArchivedFilter::Include => {}
     }
     if let Some(k) = f.kind {
-        push(
-            "p.kind = ?",
-            vec![Value::Text(k.as_str().into())],
-            &mut params,
-        );
+        push("p.kind = ?#", vec![Value::Text(k.as_str().into())], &mut params);
     }
     if let Some(r) = f.role {
-        push(
-            "(p.roles & ?) <> 0",
-            vec![Value::Integer(role_bit(r))],
-            &mut params,
-        );
+        push("(p.roles & ?#) <> 0", vec![Value::Integer(role_bit(r))], &mut params);
     }
     if let Some(c) = &f.country {
-        push("p.country = ?", vec![Value::Text(c.clone())], &mut params);
+        push("p.country = ?#", vec![Value::Text(c.clone())], &mut params);
     }
     if let Some(t) = &f.tag {
         push(
-            "EXISTS (SELECT 1 FROM tag t WHERE t.party_id = p.id AND t.tag = ?)",
+            "EXISTS (SELECT 1 FROM tag t WHERE t.party_id = p.id AND t.tag = ?#)",
             vec![Value::Text(t.clone())],
             &mut params,
         );
     }
     if let Some(id) = f.parent_id {
-        push(
-            "p.parent_id = ?",
-            vec![Value::Blob(id.as_bytes().to_vec())],
-            &mut params,
-        );
+        push("p.parent_id = ?#", vec![Value::Blob(id.as_bytes().to_vec())], &mut params);
     }
     if let Some(id) = f.commercial_id {
-        push(
-            "p.commercial_id = ?",
-            vec![Value::Blob(id.as_bytes().to_vec())],
-            &mut params,
-        );
+        push("p.commercial_id = ?#", vec![Value::Blob(id.as_bytes().to_vec())], &mut params);
     }
     if let Some(prefix) = &f.name_prefix {
         let mut upper = prefix.clone();
         upper.push(char::MAX);
         push(
-            "p.sort_key >= ? AND p.sort_key < ?",
+            "p.sort_key >= ?# AND p.sort_key < ?#",
             vec![Value::Text(prefix.clone()), Value::Text(upper)],
             &mut params,
         );
     }
-    for (t, from, to) in [
-        ("created_at", f.created_from, f.created_to),
-        ("updated_at", f.updated_from, f.updated_to),
-    ] {
+    for (t, from, to) in [("created_at", f.created_from, f.created_to), ("updated_at", f.updated_from, f.updated_to)] {
         if let Some(v) = from {
-            push(
-                &format!("p.{t} >= ?"),
-                vec![Value::Integer(to_micros(v))],
-                &mut params,
-            );
+            push(&format!("p.{t} >= ?#"), vec![Value::Integer(to_micros(v))], &mut params);
         }
         if let Some(v) = to {
-            push(
-                &format!("p.{t} < ?"),
-                vec![Value::Integer(to_micros(v))],
-                &mut params,
-            );
+            push(&format!("p.{t} < ?#"), vec![Value::Integer(to_micros(v))], &mut params);
         }
     }
     if !f.custom.is_empty() {
@@ -734,46 +659,34 @@ fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Vec<Value>)> 
             let field = format!("custom.{name}");
             let def = defs
                 .iter()
-                .find(|d| {
-                    &d.name == name
-                        && (f.kind.is_none_or(|k| d.applies_to(k.as_str())) || d.entity == "party")
-                })
-                .ok_or_else(|| {
-                    Error::validation(&field, format!("no custom field {name:?} is defined"))
-                })?;
+                .find(|d| &d.name == name && (f.kind.is_none_or(|k| d.applies_to(k.as_str())) || d.entity == "party"))
+                .ok_or_else(|| Error::validation(&field, format!("no custom field {name:?} is defined")))?;
             let id = Value::Blob(def.id.as_bytes().to_vec());
             if def.field_type == FieldType::Choices {
                 let v = value.clone().coerce(def)?;
                 let one = match v {
                     custom::CustomValue::Choices(mut items) if items.len() == 1 => items.remove(0),
                     _ => {
-                        return Err(Error::validation(
-                            &field,
-                            "filter a multiple-choice field by one choice",
-                        ));
+                        return Err(Error::validation(&field, "filter a multiple-choice field by one choice"));
                     }
                 };
                 push(
                     "EXISTS (SELECT 1 FROM custom_value v, json_each(v.value) j
-                         WHERE v.entity_id = p.id AND v.field_id = ? AND j.value = ?)",
+                         WHERE v.entity_id = p.id AND v.field_id = ?# AND j.value = ?#)",
                     vec![id, Value::Text(one)],
                     &mut params,
                 );
             } else {
                 let v = value.clone().coerce(def)?;
                 push(
-                    "EXISTS (SELECT 1 FROM custom_value v WHERE v.entity_id = p.id AND v.field_id = ? AND v.value = ?)",
+                    "EXISTS (SELECT 1 FROM custom_value v WHERE v.entity_id = p.id AND v.field_id = ?# AND v.value = ?#)",
                     vec![id, v.to_sql()],
                     &mut params,
                 );
             }
         }
     }
-    let sql = if conds.is_empty() {
-        "1".to_string()
-    } else {
-        conds.join(" AND ")
-    };
+    let sql = if conds.is_empty() { "1".to_string() } else { conds.join(" AND ") };
     Ok((sql, params))
 }
 
@@ -788,11 +701,7 @@ fn sort_column(sort: PartySort) -> &'static str {
 pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>> {
     let (mut cond, mut params) = where_clause(conn, plan)?;
     let col = sort_column(plan.sort);
-    let (cmp, dir) = if plan.descending {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
+    let (cmp, dir) = if plan.descending { ("<", "DESC") } else { (">", "ASC") };
     if let Some(c) = &plan.after {
         let key = match &c.key {
             CursorKey::Int(i) => Value::Integer(*i),
@@ -831,15 +740,9 @@ pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>
         load_children(conn, p)?;
     }
     let next = match (more, items.last(), last_key) {
-        (true, Some(p), Some(key)) => Some(
-            Cursor {
-                sort: plan.sort,
-                descending: plan.descending,
-                key,
-                id: p.id,
-            }
-            .encode(),
-        ),
+        (true, Some(p), Some(key)) => {
+            Some(Cursor { sort: plan.sort, descending: plan.descending, key, id: p.id }.encode())
+        }
         _ => None,
     };
     Ok(Page { items, next })
@@ -848,8 +751,6 @@ pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>
 pub(crate) fn count_parties(conn: &Connection, plan: &Plan) -> Result<u64> {
     let (cond, params) = where_clause(conn, plan)?;
     let sql = format!("SELECT count(*) FROM party p WHERE {cond}");
-    let n: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
     Ok(n as u64)
 }

@@ -150,28 +150,16 @@ impl NewRelationship {
 #[serde(default, deny_unknown_fields)]
 pub struct RelationshipPatch {
     /// New first day; `Some(None)` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub valid_from: Option<Option<NaiveDate>>,
     /// New last day; `Some(None)` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub valid_to: Option<Option<NaiveDate>>,
     /// New strength; `Some(None)` clears it.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub strength: Option<Option<f64>>,
     /// New notes; `Some(None)` clears them.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::serde_util::double_option"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::serde_util::double_option")]
     pub notes: Option<Option<String>>,
 }
 
@@ -239,30 +227,23 @@ pub struct PathStep {
 fn valid_code(code: &str) -> bool {
     code.len() <= 64
         && code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn clean_label(field: &str, s: &str) -> Result<String> {
     let t = s.trim();
     if t.is_empty() || t.chars().count() > 100 || t.chars().any(char::is_control) {
-        return Err(Error::validation(
-            field,
-            "a label has 1 to 100 printable characters",
-        ));
+        return Err(Error::validation(field, "a label has 1 to 100 printable characters"));
     }
     Ok(t.to_string())
 }
 
 fn check_strength(s: Option<f64>) -> Result<()> {
     if let Some(v) = s
-        && !(0.0..=1.0).contains(&v) {
-            return Err(Error::validation(
-                "strength",
-                format!("{v} is not between 0 and 1"),
-            ));
-        }
+        && !(0.0..=1.0).contains(&v)
+    {
+        return Err(Error::validation("strength", format!("{v} is not between 0 and 1")));
+    }
     Ok(())
 }
 
@@ -280,12 +261,7 @@ fn clean_notes(n: Option<String>) -> Result<Option<String>> {
 }
 
 fn conflict(id: Uuid, expected: i64, actual: i64) -> Error {
-    Error::Conflict {
-        entity: "relationship",
-        id: id.to_string(),
-        expected,
-        actual,
-    }
+    Error::Conflict { entity: "relationship", id: id.to_string(), expected, actual }
 }
 
 impl Crm {
@@ -294,10 +270,7 @@ impl Crm {
         if !valid_code(&new.code) {
             return Err(Error::validation(
                 "code",
-                format!(
-                    "{:?}: use 1 to 64 lower-case letters, digits and '_', starting with a letter",
-                    new.code
-                ),
+                format!("{:?}: use 1 to 64 lower-case letters, digits and '_', starting with a letter", new.code),
             ));
         }
         let forward = clean_label("forward_label", &new.forward_label)?;
@@ -305,10 +278,7 @@ impl Crm {
             (Some(l), _) => clean_label("inverse_label", l)?,
             (None, true) => forward.clone(),
             (None, false) => {
-                return Err(Error::validation(
-                    "inverse_label",
-                    "a directed type needs an inverse label",
-                ));
+                return Err(Error::validation("inverse_label", "a directed type needs an inverse label"));
             }
         };
         if new.symmetric && (inverse != forward || new.from_kinds != new.to_kinds) {
@@ -330,20 +300,11 @@ impl Crm {
         };
         self.store.write(&self.actor, |tx| {
             if sql::get_type(tx.conn(), &t.code)?.is_some() {
-                return Err(Error::validation(
-                    "code",
-                    format!("a relationship type {:?} exists already", t.code),
-                ));
+                return Err(Error::validation("code", format!("a relationship type {:?} exists already", t.code)));
             }
             sql::insert_type(tx, &t)?;
             let json = serde_json::to_string(&t)?;
-            tx.record(
-                "relationship_type",
-                &Uuid::nil(),
-                AuditAction::Created,
-                &json,
-                &json,
-            )?;
+            tx.record("relationship_type", &Uuid::nil(), AuditAction::Created, &json, &json)?;
             Ok(t)
         })
     }
@@ -361,33 +322,20 @@ impl Crm {
         check_strength(new.strength)?;
         let notes = clean_notes(new.notes.clone())?;
         self.store.write(&self.actor, |tx| {
-            let t = sql::get_type(tx.conn(), &new.type_code)?.ok_or_else(|| {
-                Error::validation("type", format!("no relationship type {:?}", new.type_code))
-            })?;
+            let t = sql::get_type(tx.conn(), &new.type_code)?
+                .ok_or_else(|| Error::validation("type", format!("no relationship type {:?}", new.type_code)))?;
             if new.from_id == new.to_id && !t.allow_self {
-                return Err(Error::validation(
-                    "to_id",
-                    format!("a party cannot be {} itself", t.forward_label),
-                ));
+                return Err(Error::validation("to_id", format!("a party cannot be {} itself", t.forward_label)));
             }
-            for (field, id, kinds) in [
-                ("from_id", new.from_id, &t.from_kinds),
-                ("to_id", new.to_id, &t.to_kinds),
-            ] {
-                let head =
-                    party_sql::head(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            for (field, id, kinds) in [("from_id", new.from_id, &t.from_kinds), ("to_id", new.to_id, &t.to_kinds)] {
+                let head = party_sql::head(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
                 if head.archived {
                     return Err(Error::validation(field, format!("party {id} is archived")));
                 }
                 if !kinds.is_empty() && !kinds.contains(&head.kind) {
                     return Err(Error::validation(
                         field,
-                        format!(
-                            "{:?} takes {} here, not {}",
-                            t.code,
-                            kinds_text(kinds),
-                            head.kind.as_str()
-                        ),
+                        format!("{:?} takes {} here, not {}", t.code, kinds_text(kinds), head.kind.as_str()),
                     ));
                 }
             }
@@ -417,12 +365,7 @@ impl Crm {
     }
 
     /// Change a relationship's dates, strength or notes.
-    pub fn update_relationship(
-        &self,
-        id: Uuid,
-        version: i64,
-        patch: &RelationshipPatch,
-    ) -> Result<Relationship> {
+    pub fn update_relationship(&self, id: Uuid, version: i64, patch: &RelationshipPatch) -> Result<Relationship> {
         if let Some(s) = patch.strength {
             check_strength(s)?;
         }
@@ -451,18 +394,8 @@ impl Crm {
             check_span(new.valid_from, new.valid_to)?;
             sql::update(tx, &new)?;
             let new = sql::get(tx.conn(), id)?;
-            let changes = diff(
-                &serde_json::to_value(&old)?,
-                &serde_json::to_value(&new)?,
-                &["updated_at", "version"],
-            );
-            tx.record(
-                "relationship",
-                &id,
-                AuditAction::Updated,
-                &changes.to_string(),
-                &serde_json::to_string(&new)?,
-            )?;
+            let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+            tx.record("relationship", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
             Ok(new)
         })
     }
@@ -488,12 +421,10 @@ impl Crm {
                 return Err(Error::not_found("party", party_id));
             }
             if let Some(code) = &query.type_code
-                && sql::get_type(c, code)?.is_none() {
-                    return Err(Error::validation(
-                        "type",
-                        format!("no relationship type {code:?}"),
-                    ));
-                }
+                && sql::get_type(c, code)?.is_none()
+            {
+                return Err(Error::validation("type", format!("no relationship type {code:?}")));
+            }
             sql::neighbours(c, party_id, query)
         })
     }
@@ -502,19 +433,12 @@ impl Crm {
     /// people whose organization is one of them, and the people with a
     /// membership relationship (employee of, contact at, …) to one of them
     /// that holds on `at` (any date if `None`). Active parties only.
-    pub fn members(
-        &self,
-        organization_id: Uuid,
-        at: Option<NaiveDate>,
-    ) -> Result<Vec<crate::Party>> {
+    pub fn members(&self, organization_id: Uuid, at: Option<NaiveDate>) -> Result<Vec<crate::Party>> {
         self.store.read(|c| {
-            let head = party_sql::head(c, organization_id)?
-                .ok_or_else(|| Error::not_found("party", organization_id))?;
+            let head =
+                party_sql::head(c, organization_id)?.ok_or_else(|| Error::not_found("party", organization_id))?;
             if head.kind != PartyKind::Organization {
-                return Err(Error::validation(
-                    "organization_id",
-                    "members are asked of an organization",
-                ));
+                return Err(Error::validation("organization_id", "members are asked of an organization"));
             }
             let ids = sql::members(c, organization_id, at)?;
             let mut out = Vec::with_capacity(ids.len());
@@ -538,10 +462,7 @@ impl Crm {
         at: Option<NaiveDate>,
     ) -> Result<Option<Vec<PathStep>>> {
         if !(1..=6).contains(&max_depth) {
-            return Err(Error::validation(
-                "max_depth",
-                format!("{max_depth} is not between 1 and 6"),
-            ));
+            return Err(Error::validation("max_depth", format!("{max_depth} is not between 1 and 6")));
         }
         self.store.read(|c| {
             for id in [from, to] {
@@ -552,11 +473,7 @@ impl Crm {
             if from == to {
                 return Ok(Some(Vec::new()));
             }
-            let query = NeighbourQuery {
-                at,
-                include_archived: true,
-                ..Default::default()
-            };
+            let query = NeighbourQuery { at, include_archived: true, ..Default::default() };
             // Breadth-first from both ends, always growing the smaller side.
             let mut seen_a: HashMap<Uuid, Option<PathStep>> = HashMap::from([(from, None)]);
             let mut seen_b: HashMap<Uuid, Option<PathStep>> = HashMap::from([(to, None)]);
@@ -566,11 +483,8 @@ impl Crm {
             while depth < max_depth && !front_a.is_empty() && !front_b.is_empty() {
                 depth += 1;
                 let grow_a = front_a.len() <= front_b.len();
-                let (front, seen, other) = if grow_a {
-                    (&mut front_a, &mut seen_a, &seen_b)
-                } else {
-                    (&mut front_b, &mut seen_b, &seen_a)
-                };
+                let (front, seen, other) =
+                    if grow_a { (&mut front_a, &mut seen_a, &seen_b) } else { (&mut front_b, &mut seen_b, &seen_a) };
                 let mut next = VecDeque::new();
                 let mut meet = None;
                 'level: for node in front.drain(..) {
@@ -606,11 +520,7 @@ impl Crm {
 }
 
 fn kinds_text(kinds: &[PartyKind]) -> String {
-    kinds
-        .iter()
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(" or ")
+    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
 }
 
 /// Join the two half-paths that meet at `meet` into one path from the

@@ -10,18 +10,15 @@ use crate::party::PartyKind;
 use crate::store::{Tx, from_micros, to_micros};
 
 fn kinds_to_text(kinds: &[PartyKind]) -> String {
-    kinds
-        .iter()
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
 }
 
 fn kinds_from_text(s: &str) -> Vec<PartyKind> {
     s.split(',').filter_map(PartyKind::parse).collect()
 }
 
-const TYPE_COLUMNS: &str = "code, forward_label, inverse_label, symmetric, allow_self, from_kinds, to_kinds, membership, builtin";
+const TYPE_COLUMNS: &str =
+    "code, forward_label, inverse_label, symmetric, allow_self, from_kinds, to_kinds, membership, builtin";
 
 fn type_from_row(r: &Row<'_>) -> rusqlite::Result<RelationshipType> {
     Ok(RelationshipType {
@@ -39,7 +36,9 @@ fn type_from_row(r: &Row<'_>) -> rusqlite::Result<RelationshipType> {
 
 pub(crate) fn insert_type(tx: &Tx<'_>, t: &RelationshipType) -> Result<()> {
     tx.conn().execute(
-        &format!("INSERT INTO relationship_type ({TYPE_COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)"),
+        &format!(
+            "INSERT INTO relationship_type ({TYPE_COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)"
+        ),
         params![
             t.code,
             t.forward_label,
@@ -57,17 +56,13 @@ pub(crate) fn insert_type(tx: &Tx<'_>, t: &RelationshipType) -> Result<()> {
 
 pub(crate) fn get_type(conn: &Connection, code: &str) -> Result<Option<RelationshipType>> {
     Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {TYPE_COLUMNS} FROM relationship_type WHERE code = ?1"
-        ))?
+        .prepare_cached(&format!("SELECT {TYPE_COLUMNS} FROM relationship_type WHERE code = ?1"))?
         .query_row([code], type_from_row)
         .optional()?)
 }
 
 pub(crate) fn types(conn: &Connection) -> Result<Vec<RelationshipType>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TYPE_COLUMNS} FROM relationship_type ORDER BY code"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {TYPE_COLUMNS} FROM relationship_type ORDER BY code"))?;
     let rows = stmt.query_map([], type_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -111,12 +106,10 @@ pub(crate) fn insert(tx: &Tx<'_>, rel: &Relationship) -> Result<()> {
 }
 
 pub(crate) fn get(conn: &Connection, id: Uuid) -> Result<Relationship> {
-    conn.prepare_cached(&format!(
-        "SELECT {REL_COLUMNS} FROM relationship r WHERE r.id = ?1"
-    ))?
-    .query_row([id], rel_from_row)
-    .optional()?
-    .ok_or_else(|| Error::not_found("relationship", id))
+    conn.prepare_cached(&format!("SELECT {REL_COLUMNS} FROM relationship r WHERE r.id = ?1"))?
+        .query_row([id], rel_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("relationship", id))
 }
 
 pub(crate) fn update(tx: &Tx<'_>, rel: &Relationship) -> Result<()> {
@@ -130,8 +123,7 @@ pub(crate) fn update(tx: &Tx<'_>, rel: &Relationship) -> Result<()> {
 }
 
 pub(crate) fn delete(conn: &Connection, id: Uuid) -> Result<()> {
-    conn.prepare_cached("DELETE FROM relationship WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM relationship WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -150,11 +142,7 @@ fn neighbour_sql(anchor: &str, other: &str, label: &str, dir: &str) -> String {
     )
 }
 
-pub(crate) fn neighbours(
-    conn: &Connection,
-    party_id: Uuid,
-    q: &NeighbourQuery,
-) -> Result<Vec<Neighbour>> {
+pub(crate) fn neighbours(conn: &Connection, party_id: Uuid, q: &NeighbourQuery) -> Result<Vec<Neighbour>> {
     let out_sql = neighbour_sql("from_id", "to_id", "forward_label", "out");
     let in_sql = neighbour_sql("to_id", "from_id", "inverse_label", "in");
     let sql = match q.direction {
@@ -163,34 +151,23 @@ pub(crate) fn neighbours(
         Direction::Both => format!("{out_sql} UNION ALL {in_sql}"),
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![party_id, q.type_code, q.at, q.include_archived],
-        |r| {
-            let kind: String = r.get(13)?;
-            let dir: String = r.get(15)?;
-            Ok(Neighbour {
-                relationship: rel_from_row(r)?,
-                party_id: r.get(11)?,
-                display_name: r.get(12)?,
-                kind: PartyKind::parse(&kind).unwrap_or_default(),
-                label: r.get(14)?,
-                direction: if dir == "out" {
-                    Direction::Outgoing
-                } else {
-                    Direction::Incoming
-                },
-            })
-        },
-    )?;
+    let rows = stmt.query_map(params![party_id, q.type_code, q.at, q.include_archived], |r| {
+        let kind: String = r.get(13)?;
+        let dir: String = r.get(15)?;
+        Ok(Neighbour {
+            relationship: rel_from_row(r)?,
+            party_id: r.get(11)?,
+            display_name: r.get(12)?,
+            kind: PartyKind::parse(&kind).unwrap_or_default(),
+            label: r.get(14)?,
+            direction: if dir == "out" { Direction::Outgoing } else { Direction::Incoming },
+        })
+    })?;
     let mut out: Vec<Neighbour> = rows.collect::<Result<_, _>>()?;
     out.sort_by(|a, b| {
         a.label
             .cmp(&b.label)
-            .then_with(|| {
-                a.display_name
-                    .to_lowercase()
-                    .cmp(&b.display_name.to_lowercase())
-            })
+            .then_with(|| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()))
             .then_with(|| a.party_id.cmp(&b.party_id))
     });
     Ok(out)

@@ -18,11 +18,10 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 fn read_ids(conn: &Connection) -> Result<(i32, i64, i64)> {
     let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let objects: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-        [],
-        |r| r.get(0),
-    )?;
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", [], |r| {
+            r.get(0)
+        })?;
     Ok((app, version, objects))
 }
 
@@ -94,9 +93,7 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         migrate(&conn, 7).unwrap();
         migrate(&conn, 7).unwrap();
-        let v: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, SCHEMA_VERSION);
     }
 }

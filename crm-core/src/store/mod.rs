@@ -36,12 +36,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            read_only: false,
-            busy_timeout: Duration::from_secs(5),
-            readers: 4,
-            default_region: None,
-        }
+        Options { read_only: false, busy_timeout: Duration::from_secs(5), readers: 4, default_region: None }
     }
 }
 
@@ -74,9 +69,7 @@ impl Store {
         let flags = if options.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
         } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
         if options.read_only && !path.exists() {
             return Err(Error::not_found("database file", path.display()));
@@ -88,9 +81,7 @@ impl Store {
         if !options.read_only {
             let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::Schema(format!(
-                    "could not switch to WAL journal mode (got {mode})"
-                )));
+                return Err(Error::Schema(format!("could not switch to WAL journal mode (got {mode})")));
             }
             writer.pragma_update(None, "synchronous", "NORMAL")?;
             migrations::migrate(&writer, APPLICATION_ID)?;
@@ -100,10 +91,8 @@ impl Store {
         }
         let mut readers = Vec::new();
         for _ in 0..options.readers.max(1) {
-            let r = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
+            let r =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             configure(&r, &options)?;
             r.pragma_update(None, "query_only", "ON")?;
             readers.push(Mutex::new(r));
@@ -171,21 +160,14 @@ impl Store {
 
     /// Run `f` in one write transaction (`BEGIN IMMEDIATE`); commit if it
     /// returns `Ok`, roll back otherwise.
-    pub(crate) fn write<T>(
-        &self,
-        actor: &str,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub(crate) fn write<T>(&self, actor: &str, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         if self.options.read_only {
             return Err(Error::ReadOnly("the base was opened read-only".into()));
         }
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Tx {
-            tx,
-            actor,
-            now: Utc::now(),
-        };
+        // Stored times have microsecond precision; so has the clock reading.
+        let mut w = Tx { tx, actor, now: from_micros(to_micros(Utc::now())) };
         let out = f(&mut w)?;
         w.tx.commit()?;
         Ok(out)
@@ -217,15 +199,7 @@ impl Tx<'_> {
         changes: &str,
         payload: &str,
     ) -> Result<()> {
-        events::sql::insert_audit(
-            self.conn(),
-            self.now,
-            self.actor,
-            entity,
-            entity_id,
-            action,
-            changes,
-        )?;
+        events::sql::insert_audit(self.conn(), self.now, self.actor, entity, entity_id, action, changes)?;
         events::sql::insert_outbox(self.conn(), self.now, entity, entity_id, action, payload)?;
         Ok(())
     }

@@ -109,7 +109,7 @@ CREATE TABLE custom_field (
 CREATE TABLE custom_value (
     entity_id BLOB NOT NULL,
     field_id  BLOB NOT NULL REFERENCES custom_field (id) ON DELETE CASCADE,
-    value     ANY NOT NULL,
+    value     NOT NULL, -- no type: values keep their storage class
     PRIMARY KEY (entity_id, field_id)
 ) WITHOUT ROWID;
 CREATE INDEX custom_value_by_field ON custom_value (field_id, value);
