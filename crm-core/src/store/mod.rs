@@ -60,6 +60,8 @@ fn configure(conn: &Connection, options: &Options) -> Result<()> {
     conn.busy_timeout(options.busy_timeout)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
+    // 64 MiB of page cache per connection: indexes of a large base stay in memory.
+    conn.pragma_update(None, "cache_size", -65536)?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(())
 }
