@@ -42,6 +42,8 @@
 pub mod custom;
 pub mod error;
 pub mod events;
+pub mod interaction;
+pub mod page;
 pub mod party;
 pub mod relationship;
 mod serde_util;
@@ -53,6 +55,10 @@ use std::sync::Arc;
 pub use custom::{CustomValue, FieldDef, FieldType, NewFieldDef};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AuditAction, AuditEntry, Event};
+pub use interaction::{
+    Channel, Flow, Interaction, InteractionLinks, InteractionPatch, LinkedEntity, NewInteraction, NewTask, Participant,
+    ParticipantRole, RecordLink, Task, TaskPatch, TaskPriority, TaskStatus, TimelineQuery,
+};
 pub use party::{
     ArchivedFilter, CompetitorRole, ContactKind, ContactPoint, ContactPointPatch, ContactValue, CustomerRole,
     EmployeeRole, Level, LifecycleStage, NewContactPoint, NewParty, NewRole, Note, OrganizationSize, Page, PartnerRole,

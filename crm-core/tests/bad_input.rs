@@ -332,7 +332,7 @@ fn not_a_database_and_another_applications_database() {
         c.create_parties(batch).unwrap();
     }
     let mut bytes = std::fs::read(&corrupt).unwrap();
-    for b in bytes.iter_mut().skip(4096).take(4096 * 4) {
+    for b in bytes.iter_mut().skip(4096) {
         *b = 0xA5;
     }
     std::fs::write(&corrupt, &bytes).unwrap();

@@ -2,15 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{PartyKind, RoleKind};
 use crate::custom::CustomValue;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::page::{Cursor, check_limit};
 
 /// Which parties a list shows with regard to the archive.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,43 +93,6 @@ impl Default for PartyQuery {
     }
 }
 
-/// One page of a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Page<T> {
-    /// The records of this page.
-    pub items: Vec<T>,
-    /// Pass as `after` to get the next page; `None` on the last page.
-    pub next: Option<String>,
-}
-
-/// Where a page ends: the sort value and id of its last row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Cursor {
-    pub(crate) sort: PartySort,
-    pub(crate) descending: bool,
-    pub(crate) key: CursorKey,
-    pub(crate) id: Uuid,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum CursorKey {
-    Int(i64),
-    Text(String),
-}
-
-impl Cursor {
-    pub(crate) fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
-    }
-
-    fn decode(s: &str) -> Result<Cursor> {
-        let bad = || Error::validation("after", "not a cursor returned by a previous page");
-        let bytes = URL_SAFE_NO_PAD.decode(s.trim()).map_err(|_| bad())?;
-        serde_json::from_slice(&bytes).map_err(|_| bad())
-    }
-}
-
 /// A checked query, ready to be turned into SQL.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -141,10 +103,23 @@ pub(crate) struct Plan {
     pub(crate) after: Option<Cursor>,
 }
 
-pub(crate) fn plan(q: &PartyQuery) -> Result<Plan> {
-    if q.limit == 0 || q.limit > 1000 {
-        return Err(Error::validation("limit", format!("{} is not between 1 and 1000", q.limit)));
+impl PartySort {
+    fn as_str(self) -> &'static str {
+        match self {
+            PartySort::Name => "name",
+            PartySort::Created => "created",
+            PartySort::Updated => "updated",
+        }
     }
+}
+
+/// The scope of a party list's cursors: its order.
+pub(crate) fn scope(sort: PartySort, descending: bool) -> String {
+    format!("party:{}:{}", sort.as_str(), if descending { "desc" } else { "asc" })
+}
+
+pub(crate) fn plan(q: &PartyQuery) -> Result<Plan> {
+    check_limit(q.limit)?;
     let mut filter = q.filter.clone();
     if let Some(c) = &filter.country {
         filter.country = Some(super::contact::normalize_country(c).map_err(|e| e.in_field("country"))?);
@@ -157,13 +132,7 @@ pub(crate) fn plan(q: &PartyQuery) -> Result<Plan> {
         filter.name_prefix = (!p.is_empty()).then_some(p);
     }
     let after = match &q.after {
-        Some(s) => {
-            let c = Cursor::decode(s)?;
-            if c.sort != q.sort || c.descending != q.descending {
-                return Err(Error::validation("after", "the cursor belongs to a list in another order"));
-            }
-            Some(c)
-        }
+        Some(s) => Some(Cursor::decode(s, &scope(q.sort, q.descending))?),
         None => None,
     };
     Ok(Plan { filter, sort: q.sort, descending: q.descending, limit: q.limit, after })

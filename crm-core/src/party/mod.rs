@@ -12,8 +12,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::page::Page;
 pub use contact::{ContactKind, ContactPoint, ContactPointPatch, ContactValue, NewContactPoint, PostalAddress};
-pub use list::{ArchivedFilter, Page, PartyFilter, PartyQuery, PartySort};
+pub use list::{ArchivedFilter, PartyFilter, PartyQuery, PartySort};
 pub use role::{
     CompetitorRole, CustomerRole, EmployeeRole, Level, LifecycleStage, NewRole, PartnerRole, PartnerType, Role,
     RoleDetails, RoleKind, RolePatch, StakeholderRole, StakeholderType, SupplierRole,

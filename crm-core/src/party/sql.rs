@@ -5,13 +5,14 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use uuid::Uuid;
 
-use super::list::{ArchivedFilter, Cursor, CursorKey, Plan};
+use super::list::{ArchivedFilter, Plan, scope};
 use super::{
-    ContactKind, ContactPoint, ContactValue, Core, NewContactPoint, Note, OrganizationSize, Page, Party, PartyKind,
+    ContactKind, ContactPoint, ContactValue, Core, NewContactPoint, Note, OrganizationSize, Party, PartyKind,
     PartySort, Prepared, Role, RoleDetails, RoleKind, sort_key,
 };
 use crate::custom::{self, FieldType};
 use crate::error::{Error, Result};
+use crate::page::{Cursor, CursorKey, Page};
 use crate::store::{Tx, from_micros, to_micros};
 
 const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
@@ -703,11 +704,7 @@ pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>
     let col = sort_column(plan.sort);
     let (cmp, dir) = if plan.descending { ("<", "DESC") } else { (">", "ASC") };
     if let Some(c) = &plan.after {
-        let key = match &c.key {
-            CursorKey::Int(i) => Value::Integer(*i),
-            CursorKey::Text(s) => Value::Text(s.clone()),
-        };
-        params.push(key);
+        params.push(c.key.to_sql());
         params.push(Value::Blob(c.id.as_bytes().to_vec()));
         let n = params.len();
         cond = format!("{cond} AND ({col}, p.id) {cmp} (?{}, ?{})", n - 1, n);
@@ -740,9 +737,7 @@ pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>
         load_children(conn, p)?;
     }
     let next = match (more, items.last(), last_key) {
-        (true, Some(p), Some(key)) => {
-            Some(Cursor { sort: plan.sort, descending: plan.descending, key, id: p.id }.encode())
-        }
+        (true, Some(p), Some(key)) => Some(Cursor { scope: scope(plan.sort, plan.descending), key, id: p.id }.encode()),
         _ => None,
     };
     Ok(Page { items, next })

@@ -41,8 +41,10 @@ impl Default for Options {
 }
 
 pub(crate) struct Store {
-    writer: Mutex<Connection>,
+    // Fields drop in order: the readers close first, so that the writer,
+    // closing last, checkpoints the WAL into the file and removes it.
     readers: Vec<Mutex<Connection>>,
+    writer: Mutex<Connection>,
     next_reader: AtomicUsize,
     pub(crate) path: Option<PathBuf>,
     pub(crate) options: Options,

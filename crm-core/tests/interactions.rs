@@ -1,0 +1,196 @@
+//! The interaction timeline and tasks.
+
+use chrono::{Duration, TimeZone, Utc};
+use crm_core::{
+    Channel, Crm, ErrorKind, Flow, InteractionLinks, InteractionPatch, LinkedEntity, NewInteraction, NewParty,
+    NewRelationship, NewTask, Participant, ParticipantRole, RecordLink, TaskPatch, TaskPriority, TaskStatus,
+    TimelineQuery, Uuid,
+};
+
+fn at(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, day, hour, 0, 0).unwrap()
+}
+
+#[test]
+fn a_party_timeline_newest_first_in_pages() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let ivan = crm.create_party(NewParty::person("Иван", "Петров")).unwrap();
+    for day in 1..=9 {
+        let mut it = NewInteraction::new(
+            if day % 3 == 0 { Channel::PhoneCall } else { Channel::Email },
+            format!("Day {day}"),
+            anna.id,
+            ParticipantRole::From,
+        );
+        it.occurred_at = Some(at(day, 10));
+        it.direction = Flow::Inbound;
+        if day == 5 {
+            it.participants.push(Participant { party_id: ivan.id, role: ParticipantRole::Cc });
+        }
+        crm.record_interaction(it).unwrap();
+    }
+    let mut q = TimelineQuery { limit: 4, ..Default::default() };
+    let mut subjects = Vec::new();
+    loop {
+        let page = crm.timeline(anna.id, &q).unwrap();
+        subjects.extend(page.items.iter().map(|i| i.subject.clone()));
+        match page.next {
+            Some(n) => q.after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(subjects, (1..=9).rev().map(|d| format!("Day {d}")).collect::<Vec<_>>());
+    let calls = TimelineQuery { channel: Some(Channel::PhoneCall), ..Default::default() };
+    assert_eq!(crm.timeline(anna.id, &calls).unwrap().items.len(), 3);
+    let period = TimelineQuery { from: Some(at(3, 0)), to: Some(at(6, 0)), ..Default::default() };
+    let items = crm.timeline(anna.id, &period).unwrap().items;
+    assert_eq!(items.iter().map(|i| i.subject.as_str()).collect::<Vec<_>>(), ["Day 5", "Day 4", "Day 3"]);
+    let ivans = crm.timeline(ivan.id, &TimelineQuery::default()).unwrap().items;
+    assert_eq!(ivans.len(), 1);
+    assert_eq!(ivans[0].participants.len(), 2);
+    let wrong = TimelineQuery { after: Some("junk".into()), ..Default::default() };
+    assert_eq!(crm.timeline(anna.id, &wrong).unwrap_err().field(), Some("after"));
+}
+
+#[test]
+fn an_organization_timeline_holds_its_people() {
+    let crm = Crm::open_in_memory().unwrap();
+    let acme = crm.create_party(NewParty::organization("Acme")).unwrap();
+    let sub = crm.create_party(NewParty::organization("Acme Retail").with_parent(acme.id)).unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let kari = crm.create_party(NewParty::person("Kari", "Nordmann").with_parent(sub.id)).unwrap();
+    crm.create_relationship(NewRelationship::new("employee_of", anna.id, acme.id)).unwrap();
+    let outsider = crm.create_party(NewParty::person("Out", "Sider")).unwrap();
+    for (i, p) in [acme.id, anna.id, kari.id, outsider.id].iter().enumerate() {
+        let mut it = NewInteraction::new(Channel::Meeting, format!("M{i}"), *p, ParticipantRole::Attendee);
+        it.occurred_at = Some(at(i as u32 + 1, 9));
+        if i == 1 {
+            // Anna and Kari in the same meeting: it shows once.
+            it.participants.push(Participant { party_id: kari.id, role: ParticipantRole::Attendee });
+        }
+        crm.record_interaction(it).unwrap();
+    }
+    let all = crm.timeline(acme.id, &TimelineQuery::default()).unwrap().items;
+    assert_eq!(all.iter().map(|i| i.subject.as_str()).collect::<Vec<_>>(), ["M2", "M1", "M0"]);
+    let own = TimelineQuery { include_members: false, ..Default::default() };
+    assert_eq!(crm.timeline(acme.id, &own).unwrap().items.len(), 1);
+}
+
+#[test]
+fn interactions_link_update_and_delete() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let order = Uuid::now_v7();
+    let mut it = NewInteraction::new(Channel::Chat, "Where is my order?", anna.id, ParticipantRole::From);
+    it.links = InteractionLinks { order_id: Some(order), ..Default::default() };
+    it.duration_seconds = Some(300);
+    let it = crm.record_interaction(it).unwrap();
+    crm.record_interaction(NewInteraction::new(Channel::Sms, "Hello", anna.id, ParticipantRole::To)).unwrap();
+    let linked =
+        TimelineQuery { links: InteractionLinks { order_id: Some(order), ..Default::default() }, ..Default::default() };
+    assert_eq!(crm.timeline(anna.id, &linked).unwrap().items, vec![it.clone()]);
+    let patch = InteractionPatch { outcome: Some(Some("tracking sent".into())), ..Default::default() };
+    let it2 = crm.update_interaction(it.id, it.version, &patch).unwrap();
+    assert_eq!(it2.outcome.as_deref(), Some("tracking sent"));
+    assert_eq!(crm.update_interaction(it.id, it.version, &patch).unwrap_err().kind(), ErrorKind::Conflict);
+    assert_eq!(crm.get_interaction(it.id).unwrap(), it2);
+    crm.delete_interaction(it2.id, it2.version).unwrap();
+    assert_eq!(crm.get_interaction(it.id).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(crm.timeline(anna.id, &TimelineQuery::default()).unwrap().items.len(), 1);
+}
+
+#[test]
+fn bad_interactions() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let ok = NewInteraction::new(Channel::Email, "Hi", anna.id, ParticipantRole::From);
+    let mut no_subject = ok.clone();
+    no_subject.subject = "  ".into();
+    assert_eq!(crm.record_interaction(no_subject).unwrap_err().field(), Some("subject"));
+    let mut nobody = ok.clone();
+    nobody.participants.clear();
+    assert_eq!(crm.record_interaction(nobody).unwrap_err().field(), Some("participants"));
+    let mut twice = ok.clone();
+    twice.participants.push(Participant { party_id: anna.id, role: ParticipantRole::Cc });
+    assert_eq!(crm.record_interaction(twice).unwrap_err().field(), Some("participants[1]"));
+    let mut ghost = ok.clone();
+    ghost.participants[0].party_id = Uuid::now_v7();
+    assert_eq!(crm.record_interaction(ghost).unwrap_err().field(), Some("participants[0].party_id"));
+    let mut long = ok;
+    long.duration_seconds = Some(-5);
+    assert_eq!(crm.record_interaction(long).unwrap_err().field(), Some("duration_seconds"));
+    assert!(crm.events_after(0, 10).unwrap().iter().all(|e| e.entity != "interaction"));
+}
+
+#[test]
+fn tasks_open_overdue_and_done() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let now = Utc::now();
+    let call = crm
+        .create_task(NewTask {
+            subject: "Call back about the offer".into(),
+            due_at: Some(now - Duration::hours(2)),
+            owner: Some("inga".into()),
+            priority: TaskPriority::High,
+            link: Some(RecordLink { entity: LinkedEntity::Party, id: anna.id }),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(call.party_id, Some(anna.id));
+    let later = crm
+        .create_task(NewTask {
+            subject: "Send catalogue".into(),
+            due_at: Some(now + Duration::days(3)),
+            party_id: Some(anna.id),
+            ..Default::default()
+        })
+        .unwrap();
+    crm.create_task(NewTask { subject: "Someday".into(), party_id: Some(anna.id), ..Default::default() }).unwrap();
+    let other = crm
+        .create_task(NewTask {
+            subject: "Other".into(),
+            due_at: Some(now - Duration::days(1)),
+            owner: Some("juris".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let open = crm.open_tasks(anna.id).unwrap();
+    assert_eq!(
+        open.iter().map(|t| t.subject.as_str()).collect::<Vec<_>>(),
+        ["Call back about the offer", "Send catalogue", "Someday"]
+    );
+    let overdue = crm.overdue_tasks(None, None, 100).unwrap();
+    assert_eq!(overdue.iter().map(|t| t.id).collect::<Vec<_>>(), [other.id, call.id]);
+    assert_eq!(crm.overdue_tasks(None, Some("inga"), 100).unwrap().len(), 1);
+    let done = crm
+        .update_task(call.id, call.version, &TaskPatch { status: Some(TaskStatus::Done), ..Default::default() })
+        .unwrap();
+    assert!(done.completed_at.is_some());
+    assert_eq!(crm.open_tasks(anna.id).unwrap().len(), 2);
+    let reopened = crm
+        .update_task(done.id, done.version, &TaskPatch { status: Some(TaskStatus::Open), ..Default::default() })
+        .unwrap();
+    assert!(reopened.completed_at.is_none());
+    crm.delete_task(later.id, later.version).unwrap();
+    assert_eq!(crm.get_task(later.id).unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn bad_tasks() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let r = crm.create_task(NewTask { subject: " ".into(), party_id: Some(anna.id), ..Default::default() });
+    assert_eq!(r.unwrap_err().field(), Some("subject"));
+    let r = crm.create_task(NewTask { subject: "x".into(), party_id: Some(Uuid::now_v7()), ..Default::default() });
+    assert_eq!(r.unwrap_err().kind(), ErrorKind::NotFound);
+    let link = RecordLink { entity: LinkedEntity::Interaction, id: Uuid::now_v7() };
+    let r = crm.create_task(NewTask { subject: "x".into(), link: Some(link), ..Default::default() });
+    assert_eq!(r.unwrap_err().field(), Some("link"));
+    let t = crm.create_task(NewTask { subject: "x".into(), ..Default::default() }).unwrap();
+    let r = crm.update_task(t.id, t.version, &TaskPatch { subject: Some("".into()), ..Default::default() });
+    assert_eq!(r.unwrap_err().field(), Some("subject"));
+    assert_eq!(crm.overdue_tasks(None, None, 0).unwrap_err().field(), Some("limit"));
+    assert_eq!(crm.get_task(t.id).unwrap(), t);
+}
