@@ -46,6 +46,7 @@ pub mod interaction;
 pub mod page;
 pub mod party;
 pub mod relationship;
+pub mod sales;
 mod serde_util;
 pub mod store;
 
@@ -68,6 +69,13 @@ pub use party::{
 pub use relationship::{
     Direction, Neighbour, NeighbourQuery, NewRelationship, NewRelationshipType, PathStep, Relationship,
     RelationshipPatch, RelationshipType,
+};
+pub use sales::{
+    BuyingRole, Lead, LeadCondition, LeadConversion, LeadPatch, LeadScoreRule, LeadStatus, Money, NewLead,
+    NewOpportunity, NewOrder, NewOrderLine, NewPipeline, NewPriceList, NewProduct, NewStage, Opportunity,
+    OpportunityContact, OpportunityPartner, OpportunityPatch, OpportunitySpec, OpportunityStatus, Order, OrderChannel,
+    OrderLine, OrderQuery, OrderStatus, OrderStatusChange, PartyChoice, Pipeline, PipelineSummary, PriceList,
+    PriceQuote, Product, ProductPatch, Stage, StageOutcome, StageSummary, StageVisit, UpsertOutcome, Utm,
 };
 pub use store::{Options, SCHEMA_VERSION};
 pub use uuid::Uuid;

@@ -163,6 +163,8 @@ pub struct InteractionLinks {
     pub campaign_id: Option<Uuid>,
     /// The service case it was about.
     pub case_id: Option<Uuid>,
+    /// The lead it was with (before the lead became a party).
+    pub lead_id: Option<Uuid>,
 }
 
 /// One contact between us and the parties, on one channel.
@@ -529,8 +531,8 @@ impl Crm {
         let body = optional_text("body", new.body, 1_000_000, true)?;
         let outcome = optional_text("outcome", new.outcome, 200, false)?;
         check_duration(new.duration_seconds)?;
-        if new.participants.is_empty() {
-            return Err(Error::validation("participants", "an interaction needs at least one party"));
+        if new.participants.is_empty() && new.links.lead_id.is_none() {
+            return Err(Error::validation("participants", "an interaction needs at least one party (or a lead)"));
         }
         for (i, p) in new.participants.iter().enumerate() {
             if new.participants[..i].iter().any(|q| q.party_id == p.party_id) {
@@ -541,6 +543,10 @@ impl Crm {
             }
         }
         self.store.write(&self.actor, |tx| {
+            if let Some(lead) = new.links.lead_id {
+                crate::sales::sql::get_lead(tx.conn(), lead)
+                    .map_err(|_| Error::validation("lead_id", format!("no lead {lead}")))?;
+            }
             for (i, p) in new.participants.iter().enumerate() {
                 if party_sql::head(tx.conn(), p.party_id)?.is_none() {
                     return Err(Error::validation(
@@ -672,10 +678,10 @@ impl Crm {
                     }
                 }
             }
-            if let Some(p) = party_id {
-                if party_sql::head(tx.conn(), p)?.is_none() {
-                    return Err(Error::not_found("party", p));
-                }
+            if let Some(p) = party_id
+                && party_sql::head(tx.conn(), p)?.is_none()
+            {
+                return Err(Error::not_found("party", p));
             }
             let task = Task {
                 id: Uuid::now_v7(),

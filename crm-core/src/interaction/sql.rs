@@ -14,7 +14,7 @@ use crate::page::{Cursor, CursorKey, Page};
 use crate::store::{Tx, from_micros, to_micros};
 
 const INTERACTION_COLUMNS: &str = "id, channel, direction, occurred_at, duration_seconds, subject, body, outcome, \
-     opportunity_id, order_id, campaign_id, case_id, created_at, updated_at, version";
+     opportunity_id, order_id, campaign_id, case_id, created_at, updated_at, version, lead_id";
 
 fn interaction_from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
@@ -32,6 +32,7 @@ fn interaction_from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
             order_id: r.get(9)?,
             campaign_id: r.get(10)?,
             case_id: r.get(11)?,
+            lead_id: r.get(15)?,
         },
         created_at: from_micros(r.get(12)?),
         updated_at: from_micros(r.get(13)?),
@@ -42,7 +43,7 @@ fn interaction_from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
 pub(crate) fn insert_interaction(tx: &Tx<'_>, it: &Interaction) -> Result<()> {
     let conn = tx.conn();
     conn.prepare_cached(&format!(
-        "INSERT INTO interaction ({INTERACTION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 1)"
+        "INSERT INTO interaction ({INTERACTION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 1, ?14)"
     ))?
     .execute(params![
         it.id,
@@ -57,7 +58,8 @@ pub(crate) fn insert_interaction(tx: &Tx<'_>, it: &Interaction) -> Result<()> {
         it.links.order_id,
         it.links.campaign_id,
         it.links.case_id,
-        to_micros(it.created_at)
+        to_micros(it.created_at),
+        it.links.lead_id
     ])?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO interaction_party (party_id, occurred_at, interaction_id, role, channel) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -137,6 +139,7 @@ pub(crate) fn timeline(
         ("order_id", q.links.order_id),
         ("campaign_id", q.links.campaign_id),
         ("case_id", q.links.case_id),
+        ("lead_id", q.links.lead_id),
     ] {
         if let Some(id) = id {
             join = "JOIN interaction i ON i.id = ip.interaction_id";

@@ -424,7 +424,7 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    fn of(p: &Party) -> Core {
+    pub(crate) fn of(p: &Party) -> Core {
         Core {
             kind: p.kind,
             display_name: p.display_name.clone(),
@@ -636,15 +636,19 @@ fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
     Ok(party)
 }
 
+/// Create a party inside a write that is under way (a lead conversion, an
+/// import): the same rules, audit and event as [`Crm::create_party`].
+pub(crate) fn create_in(tx: &Tx<'_>, new: NewParty, region: Option<&str>) -> Result<Party> {
+    let defs = custom::sql::load_defs(tx.conn())?;
+    let p = prepare(new, &defs, region, tx.now.date_naive())?;
+    insert_prepared(tx, p)
+}
+
 impl Crm {
     /// Create a party with its roles, contact points, tags and custom values.
     pub fn create_party(&self, new: NewParty) -> Result<Party> {
         let region = self.store.options.default_region.as_deref();
-        self.store.write(&self.actor, |tx| {
-            let defs = custom::sql::load_defs(tx.conn())?;
-            let p = prepare(new, &defs, region, tx.now.date_naive())?;
-            insert_prepared(tx, p)
-        })
+        self.store.write(&self.actor, |tx| create_in(tx, new, region))
     }
 
     /// Create many parties in one transaction: all of them, or none if any

@@ -10,7 +10,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Migration `i` (0-based) brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema/0001_core.sql"), include_str!("schema/0002_interactions.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema/0001_core.sql"),
+    include_str!("schema/0002_interactions.sql"),
+    include_str!("schema/0003_sales.sql"),
+];
 
 /// The schema version this build of the library writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
