@@ -228,6 +228,7 @@ fn bad_orders_change_nothing() {
     assert_eq!(field(crm.create_order(base(vec![]))).as_deref(), Some("lines"));
     let big = NewOrderLine { discount: 100_000, ..NewOrderLine::product(shoe.id, 1) };
     assert_eq!(field(crm.create_order(base(vec![big]))).as_deref(), Some("lines[0].discount"));
+    assert_eq!(fingerprint(&b.path), before);
     // An opportunity that is not won.
     let p = pipeline(crm, "P");
     let opp = crm.create_opportunity(NewOpportunity::new("O", anna.id, p.id, Money::new(1, "EUR"))).unwrap();
