@@ -47,6 +47,7 @@ pub mod page;
 pub mod party;
 pub mod relationship;
 pub mod sales;
+pub mod search;
 mod serde_util;
 pub mod store;
 
@@ -77,6 +78,7 @@ pub use sales::{
     OrderLine, OrderQuery, OrderStatus, OrderStatusChange, PartyChoice, Pipeline, PipelineSummary, PriceList,
     PriceQuote, Product, ProductPatch, Stage, StageOutcome, StageSummary, StageVisit, UpsertOutcome, Utm,
 };
+pub use search::{SearchHit, SearchQuery};
 pub use store::{Options, SCHEMA_VERSION};
 pub use uuid::Uuid;
 

@@ -2,7 +2,7 @@
 //! contact points, tags, notes and custom fields.
 
 pub mod contact;
-mod list;
+pub(crate) mod list;
 pub mod role;
 pub(crate) mod sql;
 
@@ -24,6 +24,7 @@ use crate::Crm;
 use crate::custom::{self, CustomValue};
 use crate::error::{Error, Result};
 use crate::events::{AuditAction, diff};
+use crate::search::sql as search_sql;
 use crate::store::Tx;
 
 /// A person or an organization.
@@ -631,6 +632,7 @@ fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
         check_role_refs(tx, &r.details).map_err(|e| e.in_field(&format!("roles[{i}]")))?;
     }
     let party = sql::insert_party(tx, &p, commercial_id)?;
+    search_sql::reindex_party(tx.conn(), party.id)?;
     let json = serde_json::to_string(&party)?;
     tx.record("party", &party.id, AuditAction::Created, &json, &json)?;
     Ok(party)
@@ -717,6 +719,7 @@ impl Crm {
             if parent_changed {
                 sql::recompute_commercial(tx.conn(), id)?;
             }
+            search_sql::reindex_party(tx.conn(), id)?;
             let new = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
             let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
             tx.record("party", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
@@ -765,6 +768,7 @@ impl Crm {
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
+            search_sql::unindex_party(tx.conn(), id)?;
             sql::delete_party(tx.conn(), id)?;
             let json = serde_json::to_string(&old)?;
             tx.record("party", &id, AuditAction::Deleted, &json, &json)
@@ -790,6 +794,7 @@ impl Crm {
                 return Ok(old);
             }
             sql::touch(tx, party_id)?;
+            search_sql::reindex_party(tx.conn(), party_id)?;
             let new = sql::get_party(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
             let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
             tx.record("party", &party_id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
@@ -806,6 +811,7 @@ impl Crm {
             sql::head(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
             let cp = sql::insert_contact(tx, party_id, &value, raw.as_deref(), &nc)?;
             sql::settle_contacts(tx, party_id, Some((cp.id, cp.primary)), cp.value.kind())?;
+            search_sql::reindex_party(tx.conn(), party_id)?;
             let cp = sql::get_contact(tx.conn(), cp.id)?;
             let json = serde_json::to_string(&cp)?;
             tx.record("contact_point", &cp.id, AuditAction::Created, &json, &json)?;
@@ -848,6 +854,7 @@ impl Crm {
                 sql::settle_contacts(tx, old.party_id, None, old.value.kind())?;
             }
             sql::settle_contacts(tx, new.party_id, Some((id, new.primary)), new.value.kind())?;
+            search_sql::reindex_party(tx.conn(), new.party_id)?;
             let new = sql::get_contact(tx.conn(), id)?;
             let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
             tx.record("contact_point", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
@@ -865,6 +872,7 @@ impl Crm {
             }
             sql::delete_contact(tx.conn(), id)?;
             sql::settle_contacts(tx, old.party_id, None, old.value.kind())?;
+            search_sql::reindex_party(tx.conn(), old.party_id)?;
             let json = serde_json::to_string(&old)?;
             tx.record("contact_point", &id, AuditAction::Deleted, &json, &json)
         })
@@ -949,6 +957,7 @@ impl Crm {
         self.store.write(&self.actor, |tx| {
             sql::head(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
             let note = sql::insert_note(tx, party_id, &body)?;
+            search_sql::reindex_party(tx.conn(), party_id)?;
             let json = serde_json::to_string(&note)?;
             tx.record("note", &note.id, AuditAction::Created, &json, &json)?;
             Ok(note)
@@ -968,6 +977,7 @@ impl Crm {
                 return Err(conflict("note", id, version, old.version));
             }
             sql::delete_note(tx.conn(), id)?;
+            search_sql::reindex_party(tx.conn(), old.party_id)?;
             let json = serde_json::to_string(&old)?;
             tx.record("note", &id, AuditAction::Deleted, &json, &json)
         })

@@ -598,7 +598,7 @@ pub(crate) fn delete_note(conn: &Connection, id: Uuid) -> Result<()> {
 // ---------------------------------------------------------------- lists
 
 /// The WHERE clause of a plan and its parameters.
-fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Vec<Value>)> {
+pub(crate) fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Vec<Value>)> {
     let f = &plan.filter;
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<Value> = Vec::new();

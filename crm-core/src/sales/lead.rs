@@ -375,6 +375,7 @@ fn fill_party(tx: &Tx<'_>, party: &Party, lead: &Lead) -> Result<()> {
         }
     }
     if changed {
+        crate::search::sql::reindex_party(tx.conn(), party.id)?;
         let new = ps::get_party(tx.conn(), party.id)?.ok_or_else(|| Error::not_found("party", party.id))?;
         let changes = diff(&serde_json::to_value(party)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
         tx.record("party", &party.id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0001_core.sql"),
     include_str!("schema/0002_interactions.sql"),
     include_str!("schema/0003_sales.sql"),
+    include_str!("schema/0004_search.sql"),
 ];
 
 /// The schema version this build of the library writes.

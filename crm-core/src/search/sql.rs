@@ -1,0 +1,62 @@
+//! The SQL of the full-text index.
+
+use rusqlite::{Connection, params_from_iter};
+use uuid::Uuid;
+
+use super::SearchHit;
+use crate::error::Result;
+use crate::party::list::Plan;
+
+/// Rebuild the document of one party (after any write that touched its
+/// names, contact points, tags or notes).
+pub(crate) fn reindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO search_doc (party_id) VALUES (?1)")?.execute([party_id])?;
+    conn.prepare_cached("DELETE FROM party_fts WHERE rowid = (SELECT docid FROM search_doc WHERE party_id = ?1)")?
+        .execute([party_id])?;
+    conn.prepare_cached(
+        "INSERT INTO party_fts (rowid, name, contacts, tags, notes)
+         SELECT d.docid,
+                concat_ws(' ', p.display_name, p.given_name, p.family_name, p.legal_name, p.registration_number, p.vat_number),
+                (SELECT group_concat(c.value || coalesce(' ' || c.raw, ''), ' ') FROM contact_point c WHERE c.party_id = p.id),
+                (SELECT group_concat(t.tag, ' ') FROM tag t WHERE t.party_id = p.id),
+                (SELECT group_concat(n.body, ' ') FROM note n WHERE n.party_id = p.id)
+         FROM party p JOIN search_doc d ON d.party_id = p.id WHERE p.id = ?1",
+    )?
+    .execute([party_id])?;
+    Ok(())
+}
+
+/// Remove a party's document (before the party is deleted).
+pub(crate) fn unindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
+    conn.prepare_cached("DELETE FROM party_fts WHERE rowid = (SELECT docid FROM search_doc WHERE party_id = ?1)")?
+        .execute([party_id])?;
+    conn.prepare_cached("DELETE FROM search_doc WHERE party_id = ?1")?.execute([party_id])?;
+    Ok(())
+}
+
+/// Ranked ids of the parties matching an FTS5 query (built by
+/// [`super::fts_query`]) and a list filter.
+pub(crate) fn search(conn: &Connection, fts: &str, plan: &Plan) -> Result<Vec<SearchHit>> {
+    let (cond, mut params) = crate::party::sql::where_clause(conn, plan)?;
+    params.push(rusqlite::types::Value::Text(fts.to_string()));
+    let m = params.len();
+    params.push(rusqlite::types::Value::Integer(plan.limit as i64));
+    let l = params.len();
+    // bm25 weights: a hit in the name counts most, then contacts, tags, notes.
+    let sql = format!(
+        "SELECT p.id, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank
+         FROM party_fts f JOIN search_doc d ON d.docid = f.rowid JOIN party p ON p.id = d.party_id
+         WHERE party_fts MATCH ?{m} AND {cond}
+         ORDER BY rank, p.id LIMIT ?{l}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, f64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, rank) = row?;
+        if let Some(party) = crate::party::sql::get_party(conn, id)? {
+            out.push(SearchHit { party, score: -rank });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,128 @@
+//! Full-text search.
+
+use crm_core::{
+    ContactValue, Crm, NewContactPoint, NewParty, PartyFilter, PartyKind, PartyPatch, RoleDetails, RoleKind,
+    SearchQuery,
+};
+
+fn names(crm: &Crm, q: &SearchQuery) -> Vec<String> {
+    crm.search_parties(q).unwrap().into_iter().map(|h| h.party.display_name).collect()
+}
+
+fn base() -> Crm {
+    let crm = Crm::open_in_memory().unwrap();
+    crm.create_parties(vec![
+        NewParty::person("Anna", "Bērziņa").with_email("anna@acme.lv").with_role(RoleDetails::customer()),
+        NewParty::person("Jānis", "Bērziņš").with_tag("vip"),
+        NewParty::person("Иван", "Петров").with_email("ivan@mail.bg"),
+        NewParty::person("Ingrid", "Østby").with_phone("+47 22 33 44 55"),
+        NewParty::organization("Acme SIA").with_tag("wholesale"),
+        NewParty::organization("multi-agent systems AS"),
+        NewParty::organization("NEAR OR Partners"),
+    ])
+    .unwrap();
+    crm
+}
+
+#[test]
+fn prefix_case_and_diacritics_insensitive() {
+    let crm = base();
+    let mut found = names(&crm, &SearchQuery::new("berz"));
+    found.sort();
+    assert_eq!(found, ["Anna Bērziņa", "Jānis Bērziņš"]);
+    assert_eq!(names(&crm, &SearchQuery::new("BĒRZIŅA")), ["Anna Bērziņa"]);
+    assert_eq!(names(&crm, &SearchQuery::new("пет")), ["Иван Петров"]);
+    assert_eq!(names(&crm, &SearchQuery::new("ПЕТРОВ иван")), ["Иван Петров"]);
+    // ø is a letter of its own, not o with a mark: the user types it.
+    assert_eq!(names(&crm, &SearchQuery::new("østb")), ["Ingrid Østby"]);
+    // Contact points, tags.
+    assert_eq!(names(&crm, &SearchQuery::new("anna@acme")), ["Anna Bērziņa"]);
+    assert_eq!(names(&crm, &SearchQuery::new("4722334455")), ["Ingrid Østby"]);
+    assert_eq!(names(&crm, &SearchQuery::new("wholes")), ["Acme SIA"]);
+    // A name hit ranks above a contact hit: "acme" is Acme's name and Anna's email.
+    assert_eq!(names(&crm, &SearchQuery::new("acme")), ["Acme SIA", "Anna Bērziņa"]);
+}
+
+#[test]
+fn syntax_is_searched_literally() {
+    let crm = base();
+    assert_eq!(names(&crm, &SearchQuery::new("multi-agent")), ["multi-agent systems AS"]);
+    assert_eq!(names(&crm, &SearchQuery::new("NEAR OR")), ["NEAR OR Partners"]);
+    for text in
+        [r#"""#, r#"a"b"#, "*", "name:anna", "NEAR(anna ivan)", "anna OR ivan", "-anna", "^anna", "anna AND", "(", "'"]
+    {
+        let r = crm.search_parties(&SearchQuery::new(text));
+        match r {
+            Ok(_) => {}
+            Err(e) => assert_eq!(e.field(), Some("text"), "{text:?}: {e}"),
+        }
+    }
+    // Nothing to search for is a typed error.
+    assert_eq!(crm.search_parties(&SearchQuery::new(" -*: ")).unwrap_err().field(), Some("text"));
+    // "anna OR ivan" means all three words, not a disjunction.
+    assert!(names(&crm, &SearchQuery::new("anna OR ivan")).is_empty());
+}
+
+#[test]
+fn combinable_with_list_filters_and_kept_in_step() {
+    let crm = base();
+    let q = SearchQuery {
+        text: "b".into(),
+        filter: PartyFilter { role: Some(RoleKind::Customer), ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(names(&crm, &q), ["Anna Bērziņa"]);
+    let orgs = SearchQuery {
+        text: "acme".into(),
+        filter: PartyFilter { kind: Some(PartyKind::Organization), ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(names(&crm, &orgs), ["Acme SIA"]);
+    // Updates, contact points, tags and notes reach the index at once.
+    let ivan = crm.search_parties(&SearchQuery::new("ivan")).unwrap().remove(0).party;
+    let ivan = crm
+        .update_party(
+            ivan.id,
+            ivan.version,
+            &PartyPatch { family_name: Some(Some("Sidorov".into())), ..Default::default() },
+        )
+        .unwrap();
+    assert!(names(&crm, &SearchQuery::new("петров")).is_empty());
+    assert_eq!(names(&crm, &SearchQuery::new("sidor")), ["Иван Sidorov"]);
+    let cp = crm.add_contact_point(ivan.id, NewContactPoint::new(ContactValue::email("sidorov@post.bg"))).unwrap();
+    assert_eq!(names(&crm, &SearchQuery::new("post.bg")), ["Иван Sidorov"]);
+    crm.remove_contact_point(cp.id, cp.version).unwrap();
+    assert!(names(&crm, &SearchQuery::new("post.bg")).is_empty());
+    crm.add_tags(ivan.id, &["golfer"]).unwrap();
+    crm.add_note(ivan.id, "Prefers calls after lunch").unwrap();
+    assert_eq!(names(&crm, &SearchQuery::new("golf lunch")), ["Иван Sidorov"]);
+    // Archived parties leave default searches; deleted ones leave the index.
+    let ivan = crm.get_party(ivan.id).unwrap();
+    let ivan = crm.archive_party(ivan.id, ivan.version).unwrap();
+    assert!(names(&crm, &SearchQuery::new("sidorov")).is_empty());
+    crm.delete_party(ivan.id, ivan.version).unwrap();
+    let all = SearchQuery {
+        text: "sidorov".into(),
+        filter: PartyFilter { archived: crm_core::ArchivedFilter::Include, ..Default::default() },
+        ..Default::default()
+    };
+    assert!(names(&crm, &all).is_empty());
+}
+
+#[test]
+fn a_base_from_before_search_is_indexed_on_upgrade() {
+    // The migration indexes parties that existed before it: simulate by
+    // clearing the index, then re-running the migration's backfill.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    {
+        let crm = Crm::open(&path).unwrap();
+        crm.create_party(NewParty::person("Old", "Timer")).unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TABLE party_fts; DROP TABLE search_doc; PRAGMA user_version = 3;").unwrap();
+    }
+    let crm = Crm::open(&path).unwrap();
+    assert_eq!(names(&crm, &SearchQuery::new("timer")), ["Old Timer"]);
+}
