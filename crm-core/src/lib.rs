@@ -40,6 +40,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod custom;
+pub mod dedup;
 pub mod error;
 pub mod events;
 pub mod interaction;
@@ -55,6 +56,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use custom::{CustomValue, FieldDef, FieldType, NewFieldDef};
+pub use dedup::{MergeOutcome, MergeRecord, MergeRequest};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AuditAction, AuditEntry, Event};
 pub use interaction::{

@@ -24,6 +24,10 @@ pub enum AuditAction {
     Restored,
     /// It was deleted for good.
     Deleted,
+    /// It was merged into another record (or others into it).
+    Merged,
+    /// A merge of it was undone.
+    Unmerged,
 }
 
 impl AuditAction {
@@ -34,6 +38,8 @@ impl AuditAction {
             AuditAction::Archived => "archived",
             AuditAction::Restored => "restored",
             AuditAction::Deleted => "deleted",
+            AuditAction::Merged => "merged",
+            AuditAction::Unmerged => "unmerged",
         }
     }
 
@@ -43,6 +49,8 @@ impl AuditAction {
             "archived" => AuditAction::Archived,
             "restored" => AuditAction::Restored,
             "deleted" => AuditAction::Deleted,
+            "merged" => AuditAction::Merged,
+            "unmerged" => AuditAction::Unmerged,
             _ => AuditAction::Updated,
         }
     }

@@ -408,7 +408,7 @@ pub(crate) fn sort_key(name: &str) -> String {
 }
 
 /// The party's own columns after validation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Core {
     pub(crate) kind: PartyKind,
     pub(crate) display_name: String,
@@ -680,7 +680,7 @@ impl Crm {
     /// [`Error::Conflict`] is returned.
     pub fn update_party(&self, id: Uuid, version: i64, patch: &PartyPatch) -> Result<Party> {
         self.store.write(&self.actor, |tx| {
-            let old = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let old = sql::get_for_write(tx.conn(), id)?;
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
@@ -740,7 +740,7 @@ impl Crm {
 
     fn set_archived(&self, id: Uuid, version: i64, archive: bool) -> Result<Party> {
         self.store.write(&self.actor, |tx| {
-            let old = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let old = sql::get_for_write(tx.conn(), id)?;
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
@@ -764,7 +764,7 @@ impl Crm {
     /// their parent (and roll up to themselves).
     pub fn delete_party(&self, id: Uuid, version: i64) -> Result<()> {
         self.store.write(&self.actor, |tx| {
-            let old = sql::get_party(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+            let old = sql::get_for_write(tx.conn(), id)?;
             if old.version != version {
                 return Err(conflict("party", id, version, old.version));
             }
@@ -788,7 +788,7 @@ impl Crm {
     fn change_tags(&self, party_id: Uuid, tags: &[&str], add: bool) -> Result<Party> {
         let tags = tags.iter().map(|t| clean_tag(t)).collect::<Result<Vec<_>>>()?;
         self.store.write(&self.actor, |tx| {
-            let old = sql::get_party(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
+            let old = sql::get_for_write(tx.conn(), party_id)?;
             let changed = sql::change_tags(tx, party_id, &tags, add)?;
             if changed == 0 {
                 return Ok(old);

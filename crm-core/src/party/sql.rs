@@ -17,7 +17,7 @@ use crate::store::{Tx, from_micros, to_micros};
 
 const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
      p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
-     p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key";
+     p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key, p.merged_into";
 
 /// A party row without its children.
 fn party_from_row(r: &Row<'_>) -> rusqlite::Result<Party> {
@@ -53,6 +53,7 @@ fn party_from_row(r: &Row<'_>) -> rusqlite::Result<Party> {
 /// The few facts about a party that rules check.
 pub(crate) struct Head {
     pub(crate) kind: PartyKind,
+    /// Archived, or merged into another party.
     pub(crate) archived: bool,
     pub(crate) commercial_id: Uuid,
 }
@@ -205,16 +206,41 @@ fn load_children(conn: &Connection, party: &mut Party) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
-    let party = conn
+/// A party by id, exactly (a merged party's tombstone too, without children).
+fn get_row(conn: &Connection, id: Uuid) -> Result<Option<(Party, Option<Uuid>)>> {
+    Ok(conn
         .prepare_cached(&format!("SELECT {PARTY_COLUMNS} FROM party p WHERE p.id = ?1"))?
-        .query_row([id], party_from_row)
-        .optional()?;
-    match party {
-        None => Ok(None),
-        Some(mut p) => {
+        .query_row([id], |r| Ok((party_from_row(r)?, r.get::<_, Option<Uuid>>(20)?)))
+        .optional()?)
+}
+
+/// A party by id with everything it holds; the id of a party merged away
+/// resolves to its survivor.
+pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
+    let mut id = id;
+    for _ in 0..32 {
+        match get_row(conn, id)? {
+            None => return Ok(None),
+            Some((_, Some(survivor))) => id = survivor,
+            Some((mut p, None)) => {
+                load_children(conn, &mut p)?;
+                return Ok(Some(p));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A party to change: it must exist and not have been merged away.
+pub(crate) fn get_for_write(conn: &Connection, id: Uuid) -> Result<Party> {
+    match get_row(conn, id)? {
+        None => Err(Error::not_found("party", id)),
+        Some((_, Some(survivor))) => {
+            Err(Error::validation("id", format!("party {id} was merged into {survivor}; change the survivor")))
+        }
+        Some((mut p, None)) => {
             load_children(conn, &mut p)?;
-            Ok(Some(p))
+            Ok(p)
         }
     }
 }
@@ -612,8 +638,8 @@ pub(crate) fn where_clause(conn: &Connection, plan: &Plan) -> Result<(String, Ve
     };
     match f.archived {
         ArchivedFilter::Exclude => push("p.archived_at IS NULL", vec![], &mut params),
-        ArchivedFilter::Only => push("p.archived_at IS NOT NULL", vec![], &mut params),
-        ArchivedFilter::Include => {}
+        ArchivedFilter::Only => push("p.archived_at IS NOT NULL AND p.merged_into IS NULL", vec![], &mut params),
+        ArchivedFilter::Include => push("p.merged_into IS NULL", vec![], &mut params),
     }
     if let Some(k) = f.kind {
         push("p.kind = ?#", vec![Value::Text(k.as_str().into())], &mut params);

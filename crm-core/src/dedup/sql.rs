@@ -1,0 +1,246 @@
+//! The SQL of merges: re-pointing every record of the merged parties to the
+//! survivor, and the before-images that let a merge be undone.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::store::{Tx, to_micros};
+
+/// The rows of one table as they were, to be put back by an undo.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct TableImage {
+    pub(crate) table: String,
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<Stored>>,
+}
+
+/// A SQLite value in JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Stored {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Blob(String),
+}
+
+impl From<Value> for Stored {
+    fn from(v: Value) -> Self {
+        match v {
+            Value::Null => Stored::Null,
+            Value::Integer(i) => Stored::Int(i),
+            Value::Real(f) => Stored::Real(f),
+            Value::Text(s) => Stored::Text(s),
+            Value::Blob(b) => Stored::Blob(b.iter().map(|x| format!("{x:02x}")).collect()),
+        }
+    }
+}
+
+impl Stored {
+    fn to_value(&self) -> Value {
+        match self {
+            Stored::Null => Value::Null,
+            Stored::Int(i) => Value::Integer(*i),
+            Stored::Real(f) => Value::Real(*f),
+            Stored::Text(s) => Value::Text(s.clone()),
+            Stored::Blob(h) => Value::Blob(
+                (0..h.len() / 2).filter_map(|i| u8::from_str_radix(h.get(2 * i..2 * i + 2)?, 16).ok()).collect(),
+            ),
+        }
+    }
+}
+
+/// The tables whose rows belong to parties, with the condition selecting
+/// the rows of a set of parties (`?1` is a JSON array of hex ids). Rows of
+/// these are deleted and put back whole by an undo.
+const OWNED: &[(&str, &str)] = &[
+    ("contact_point", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    ("party_role", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    ("tag", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    ("note", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    ("custom_value", "entity_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    (
+        "relationship",
+        "from_id IN (SELECT unhex(value) FROM json_each(?1)) OR to_id IN (SELECT unhex(value) FROM json_each(?1))",
+    ),
+    ("interaction_party", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    ("opportunity_contact", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+    ("opportunity_partner", "party_id IN (SELECT unhex(value) FROM json_each(?1))"),
+];
+
+/// Tables where a merge only re-points one column: (table, id column,
+/// party column). An undo sets the column back row by row.
+const POINTING: &[(&str, &str, &str)] = &[
+    ("opportunity", "id", "account_id"),
+    ("sales_order", "id", "party_id"),
+    ("task", "id", "party_id"),
+    ("lead", "id", "person_id"),
+    ("lead", "id", "organization_id"),
+    ("party", "id", "parent_id"),
+];
+
+pub(crate) fn ids_json(ids: &[Uuid]) -> String {
+    serde_json::to_string(&ids.iter().map(|i| i.simple().to_string()).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+fn image(conn: &Connection, table: &str, cond: &str, ids: &str) -> Result<TableImage> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE {cond}"))?;
+    let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
+    let n = columns.len();
+    let rows = stmt.query_map([ids], |r| (0..n).map(|i| r.get::<_, Value>(i).map(Stored::from)).collect())?;
+    Ok(TableImage { table: table.to_string(), columns, rows: rows.collect::<Result<_, _>>()? })
+}
+
+/// Everything an undo needs: whole rows of the owned tables and of the
+/// parties themselves, and the pointing columns.
+pub(crate) fn before_images(conn: &Connection, involved: &[Uuid]) -> Result<Vec<TableImage>> {
+    let ids = ids_json(involved);
+    let mut out = vec![image(conn, "party", "id IN (SELECT unhex(value) FROM json_each(?1))", &ids)?];
+    for (table, cond) in OWNED {
+        out.push(image(conn, table, cond, &ids)?);
+    }
+    for (table, id_col, col) in POINTING {
+        let mut img = image(conn, table, &format!("{col} IN (SELECT unhex(value) FROM json_each(?1))"), &ids)?;
+        // Keep only the id and the pointing column.
+        let idx: Vec<usize> = [*id_col, *col].iter().filter_map(|c| img.columns.iter().position(|x| x == c)).collect();
+        img.rows = img.rows.iter().map(|r| idx.iter().map(|i| r[*i].clone()).collect()).collect();
+        img.columns = vec![id_col.to_string(), col.to_string()];
+        out.push(img);
+    }
+    Ok(out)
+}
+
+/// Ids of every record that the merge re-points, so that an undo can tell
+/// whether any of them changed since.
+pub(crate) fn touched_ids(conn: &Connection, involved: &[Uuid]) -> Result<Vec<Uuid>> {
+    let ids = ids_json(involved);
+    let mut out: Vec<Uuid> = involved.to_vec();
+    for sql in [
+        "SELECT id FROM contact_point WHERE party_id IN (SELECT unhex(value) FROM json_each(?1))",
+        "SELECT id FROM party_role WHERE party_id IN (SELECT unhex(value) FROM json_each(?1))",
+        "SELECT id FROM note WHERE party_id IN (SELECT unhex(value) FROM json_each(?1))",
+        "SELECT id FROM relationship WHERE from_id IN (SELECT unhex(value) FROM json_each(?1))
+             OR to_id IN (SELECT unhex(value) FROM json_each(?1))",
+        "SELECT id FROM opportunity WHERE account_id IN (SELECT unhex(value) FROM json_each(?1))",
+        "SELECT id FROM sales_order WHERE party_id IN (SELECT unhex(value) FROM json_each(?1))",
+        "SELECT id FROM task WHERE party_id IN (SELECT unhex(value) FROM json_each(?1))",
+    ] {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([&ids], |r| r.get::<_, Uuid>(0))?;
+        for r in rows {
+            out.push(r?);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Re-point every record of `from` to `to`. Rows that would collide with
+/// the survivor's own are merged by the caller beforehand.
+pub(crate) fn repoint(tx: &Tx<'_>, from: Uuid, to: Uuid) -> Result<()> {
+    let c = tx.conn();
+    for sql in [
+        "UPDATE contact_point SET party_id = ?2, is_primary = 0 WHERE party_id = ?1",
+        "UPDATE party_role SET party_id = ?2 WHERE party_id = ?1",
+        "INSERT OR IGNORE INTO tag (party_id, tag) SELECT ?2, tag FROM tag WHERE party_id = ?1",
+        "DELETE FROM tag WHERE party_id = ?1",
+        "UPDATE note SET party_id = ?2 WHERE party_id = ?1",
+        "INSERT OR IGNORE INTO interaction_party (party_id, occurred_at, interaction_id, role, channel)
+             SELECT ?2, occurred_at, interaction_id, role, channel FROM interaction_party WHERE party_id = ?1",
+        "DELETE FROM interaction_party WHERE party_id = ?1",
+        "UPDATE opportunity SET account_id = ?2 WHERE account_id = ?1",
+        "INSERT OR IGNORE INTO opportunity_contact (opportunity_id, party_id, buying_role)
+             SELECT opportunity_id, ?2, buying_role FROM opportunity_contact WHERE party_id = ?1",
+        "DELETE FROM opportunity_contact WHERE party_id = ?1",
+        "INSERT OR IGNORE INTO opportunity_partner (opportunity_id, party_id, partner_role, is_primary)
+             SELECT opportunity_id, ?2, partner_role, is_primary FROM opportunity_partner WHERE party_id = ?1",
+        "DELETE FROM opportunity_partner WHERE party_id = ?1",
+        "UPDATE sales_order SET party_id = ?2 WHERE party_id = ?1",
+        "UPDATE task SET party_id = ?2 WHERE party_id = ?1",
+        "UPDATE lead SET person_id = ?2 WHERE person_id = ?1",
+        "UPDATE lead SET organization_id = ?2 WHERE organization_id = ?1",
+        "UPDATE party SET parent_id = ?2 WHERE parent_id = ?1 AND id <> ?2",
+        "UPDATE relationship SET from_id = ?2 WHERE from_id = ?1",
+        "UPDATE relationship SET to_id = ?2 WHERE to_id = ?1",
+        "DELETE FROM custom_value WHERE entity_id = ?1",
+    ] {
+        let mut stmt = c.prepare_cached(sql)?;
+        if stmt.parameter_count() == 1 {
+            stmt.execute([from])?;
+        } else {
+            stmt.execute(params![from, to])?;
+        }
+    }
+    Ok(())
+}
+
+/// Turn a merged party into a tombstone pointing to its survivor.
+pub(crate) fn tombstone(tx: &Tx<'_>, id: Uuid, survivor: Uuid) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE party SET merged_into = ?2, archived_at = coalesce(archived_at, ?3), parent_id = NULL,
+                 roles = 0, country = NULL, updated_at = ?3, version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![id, survivor, to_micros(tx.now)])?;
+    Ok(())
+}
+
+/// The last audit sequence number.
+pub(crate) fn last_audit_seq(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM audit", [], |r| r.get(0))?)
+}
+
+/// Whether any of the ids has an audit row after `seq`.
+pub(crate) fn touched_since(conn: &Connection, ids: &[Uuid], seq: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE seq > ?2 AND entity_id IN (SELECT unhex(value) FROM json_each(?1)))",
+        params![ids_json(ids), seq],
+        |r| r.get(0),
+    )?)
+}
+
+/// Put the before-images back: owned rows of the involved parties are
+/// replaced whole, party rows and pointing columns are set back.
+pub(crate) fn restore(conn: &Connection, involved: &[Uuid], images: &[TableImage]) -> Result<()> {
+    let ids = ids_json(involved);
+    for (table, cond) in OWNED {
+        conn.execute(&format!("DELETE FROM {table} WHERE {cond}"), [&ids])?;
+    }
+    for img in images {
+        let is_owned = OWNED.iter().any(|(t, _)| *t == img.table);
+        if is_owned {
+            let cols = img.columns.join(", ");
+            let marks = (1..=img.columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let mut stmt = conn.prepare(&format!("INSERT OR REPLACE INTO {} ({cols}) VALUES ({marks})", img.table))?;
+            for row in &img.rows {
+                stmt.execute(params_from_iter(row.iter().map(Stored::to_value)))?;
+            }
+        } else if img.table == "party" && img.columns.len() > 2 {
+            let id_idx = img.columns.iter().position(|c| c == "id").unwrap_or(0);
+            let sets = img
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != id_idx)
+                .map(|(i, c)| format!("{c} = ?{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut stmt = conn.prepare(&format!("UPDATE party SET {sets} WHERE id = ?{}", id_idx + 1))?;
+            for row in &img.rows {
+                stmt.execute(params_from_iter(row.iter().map(Stored::to_value)))?;
+            }
+        } else if img.columns.len() == 2 {
+            let mut stmt = conn
+                .prepare(&format!("UPDATE {} SET {} = ?2 WHERE {} = ?1", img.table, img.columns[1], img.columns[0]))?;
+            for row in &img.rows {
+                stmt.execute(params_from_iter(row.iter().map(Stored::to_value)))?;
+            }
+        }
+    }
+    Ok(())
+}
