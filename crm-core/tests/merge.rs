@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use common::{fingerprint, temp_base};
 use crm_core::{
-    ContactKind, Crm, ErrorKind, FieldType, MergeRequest, NewFieldDef, NewInteraction, NewOpportunity,
-    NewParty, NewPipeline, NewRelationship, NewStage, NewTask, ParticipantRole, PartyFilter, PartyPatch, RoleDetails,
+    ContactKind, Crm, ErrorKind, FieldType, MergeRequest, NewFieldDef, NewInteraction, NewOpportunity, NewParty,
+    NewPipeline, NewRelationship, NewStage, NewTask, ParticipantRole, PartyFilter, PartyPatch, RoleDetails,
     SearchQuery, TimelineQuery,
 };
 
@@ -120,7 +120,7 @@ fn merge_moves_everything_and_loses_nothing() {
     assert_eq!(crm.get_party(anna.id).unwrap().tags, vec!["vip"]);
     assert_eq!(crm.get_opportunity(opp.id).unwrap().account_id, dup.id);
     assert_eq!(crm.search_parties(&SearchQuery::new("ozola")).unwrap()[0].party.id, dup.id);
-    assert_eq!(crm.merges_of(anna.id).unwrap()[0].undone_at.is_some(), true);
+    assert!(crm.merges_of(anna.id).unwrap()[0].undone_at.is_some());
     assert_eq!(crm.undo_merge(out.merge_id).unwrap_err().field(), Some("merge_id"));
 }
 

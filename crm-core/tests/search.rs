@@ -121,7 +121,12 @@ fn a_base_from_before_search_is_indexed_on_upgrade() {
     }
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP TABLE party_fts; DROP TABLE search_doc; PRAGMA user_version = 3;").unwrap();
+        conn.execute_batch(
+            "DROP TABLE party_fts; DROP TABLE search_doc;
+             DROP INDEX party_by_merged_into; ALTER TABLE party DROP COLUMN merged_into; DROP TABLE merge_record;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
     }
     let crm = Crm::open(&path).unwrap();
     assert_eq!(names(&crm, &SearchQuery::new("timer")), ["Old Timer"]);
