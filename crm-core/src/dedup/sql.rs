@@ -89,7 +89,7 @@ pub(crate) fn ids_json(ids: &[Uuid]) -> String {
 
 fn image(conn: &Connection, table: &str, cond: &str, ids: &str) -> Result<TableImage> {
     let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE {cond}"))?;
-    let columns: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
     let n = columns.len();
     let rows = stmt.query_map([ids], |r| (0..n).map(|i| r.get::<_, Value>(i).map(Stored::from)).collect())?;
     Ok(TableImage { table: table.to_string(), columns, rows: rows.collect::<Result<_, _>>()? })
