@@ -30,9 +30,9 @@ CREATE TABLE party (
 -- employee 8, stakeholder 16, competitor 32), kept by the role writes so that
 -- filtered lists and counts are answered from these covering indexes.
 CREATE INDEX party_by_name ON party (sort_key, id);
-CREATE INDEX party_live_name ON party (sort_key, id, kind, country, roles) WHERE archived_at IS NULL;
-CREATE INDEX party_live_kind ON party (kind, sort_key, id, country, roles) WHERE archived_at IS NULL;
-CREATE INDEX party_live_country ON party (country, sort_key, id, kind, roles) WHERE archived_at IS NULL;
+CREATE INDEX party_live_name ON party (sort_key, id, kind, country, roles, archived_at) WHERE archived_at IS NULL;
+CREATE INDEX party_live_kind ON party (kind, sort_key, id, country, roles, archived_at) WHERE archived_at IS NULL;
+CREATE INDEX party_live_country ON party (country, sort_key, id, kind, roles, archived_at) WHERE archived_at IS NULL;
 CREATE INDEX party_by_created ON party (created_at, id);
 CREATE INDEX party_by_updated ON party (updated_at, id);
 CREATE INDEX party_by_parent ON party (parent_id) WHERE parent_id IS NOT NULL;

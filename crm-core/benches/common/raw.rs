@@ -1,0 +1,228 @@
+//! The raw-rusqlite baselines of the read benchmarks: the SQL the library
+//! runs (copied from `party/sql.rs`, `custom/sql.rs` and
+//! `relationship/sql.rs`), in one read transaction as `Store::read` runs it,
+//! each row read into owned values. What the library adds on top (typed
+//! records, JSON parsing of role details and addresses, time conversions,
+//! its statement building) is what the ratio measures.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+pub const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
+     p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
+     p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key";
+const CONTACT_COLUMNS: &str =
+    "id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, version";
+const ROLE_COLUMNS: &str = "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
+const REL_COLUMNS: &str = "r.id, r.type, r.from_id, r.to_id, r.valid_from, r.valid_to, r.strength, r.notes, r.created_at, r.updated_at, r.version";
+
+/// A party row and its children, as owned column values.
+#[derive(Debug, Default)]
+pub struct RawParty {
+    pub id: Option<Uuid>,
+    pub text: Vec<Option<String>>,
+    pub ints: Vec<Option<i64>>,
+    pub ids: Vec<Option<Uuid>>,
+    pub roles: Vec<(Uuid, String, Option<String>, Option<String>, i64, i64, i64)>,
+    pub contacts: Vec<RawContact>,
+    pub tags: Vec<String>,
+    pub custom: Vec<(String, String, Value)>,
+}
+
+#[derive(Debug)]
+pub struct RawContact {
+    pub id: Uuid,
+    pub kind: String,
+    pub value: String,
+    pub raw: Option<String>,
+    pub data: Option<String>,
+    pub label: Option<String>,
+    pub primary: bool,
+    pub verified: bool,
+    pub times: (i64, i64),
+    pub version: i64,
+}
+
+fn party_row(r: &Row<'_>) -> rusqlite::Result<RawParty> {
+    let mut p = RawParty { id: Some(r.get(0)?), ..Default::default() };
+    for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 19] {
+        p.text.push(r.get(i)?);
+    }
+    for i in [12, 13] {
+        p.ids.push(r.get(i)?);
+    }
+    for i in [15, 16, 17, 18] {
+        p.ints.push(r.get(i)?);
+    }
+    Ok(p)
+}
+
+/// The children of a party, by the library's queries (`load_children`).
+pub fn load_children(conn: &Connection, p: &mut RawParty) {
+    let id = p.id.unwrap();
+    let mut roles = conn
+        .prepare_cached(&format!("SELECT {ROLE_COLUMNS} FROM party_role WHERE party_id = ?1 ORDER BY created_at, id"))
+        .unwrap();
+    p.roles = roles
+        .query_map([id], |r| Ok((r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut contacts = conn
+        .prepare_cached(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE party_id = ?1 ORDER BY kind, is_primary DESC, created_at, id"
+        ))
+        .unwrap();
+    p.contacts = contacts
+        .query_map([id], |r| {
+            Ok(RawContact {
+                id: r.get(0)?,
+                kind: r.get(2)?,
+                value: r.get(3)?,
+                raw: r.get(4)?,
+                data: r.get(5)?,
+                label: r.get(6)?,
+                primary: r.get(7)?,
+                verified: r.get(8)?,
+                times: (r.get(9)?, r.get(10)?),
+                version: r.get(11)?,
+            })
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut tags = conn.prepare_cached("SELECT tag FROM tag WHERE party_id = ?1 ORDER BY tag").unwrap();
+    p.tags = tags.query_map([id], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let mut custom = conn
+        .prepare_cached(
+            "SELECT v.entity_id, f.name, f.field_type, v.value FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id = ?1",
+        )
+        .unwrap();
+    p.custom = custom.query_map([id], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect();
+}
+
+/// `get_party`: the party row, then its children.
+pub fn get_party(conn: &Connection, id: Uuid) -> Option<RawParty> {
+    let mut p = conn
+        .prepare_cached(&format!("SELECT {PARTY_COLUMNS} FROM party p WHERE p.id = ?1"))
+        .unwrap()
+        .query_row([id], party_row)
+        .optional()
+        .unwrap()?;
+    load_children(conn, &mut p);
+    Some(p)
+}
+
+/// The WHERE clause `list_parties` and `count_parties` build for
+/// `role = customer, country = ?` (active parties only).
+pub const CUSTOMER_COUNTRY: &str = "p.archived_at IS NULL AND (p.roles & ?1) <> 0 AND p.country = ?2";
+
+/// The first page of `list_parties` for that filter, by name: `limit + 1`
+/// rows to learn whether more follow, then the children of each.
+pub fn list_customers_in(conn: &Connection, role_bit: i64, country: &str, limit: usize) -> (Vec<RawParty>, bool) {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {PARTY_COLUMNS} FROM party p WHERE {CUSTOMER_COUNTRY} ORDER BY p.sort_key ASC, p.id ASC LIMIT ?3"
+        ))
+        .unwrap();
+    let mut rows = stmt.query(params![role_bit, country, limit as i64 + 1]).unwrap();
+    let mut items = Vec::with_capacity(limit);
+    let mut more = false;
+    while let Some(row) = rows.next().unwrap() {
+        if items.len() == limit {
+            more = true;
+            break;
+        }
+        items.push(party_row(row).unwrap());
+    }
+    drop(rows);
+    for p in &mut items {
+        load_children(conn, p);
+    }
+    (items, more)
+}
+
+/// `count_parties` for that filter.
+pub fn count_customers_in(conn: &Connection, role_bit: i64, country: &str) -> i64 {
+    conn.prepare_cached(&format!("SELECT count(*) FROM party p WHERE {CUSTOMER_COUNTRY}"))
+        .unwrap()
+        .query_row(params![role_bit, country], |r| r.get(0))
+        .unwrap()
+}
+
+/// One neighbour row, owned.
+#[derive(Debug)]
+pub struct RawNeighbour {
+    pub rel_id: Uuid,
+    pub type_code: String,
+    pub ends: (Uuid, Uuid),
+    pub valid: (Option<String>, Option<String>),
+    pub strength: Option<f64>,
+    pub notes: Option<String>,
+    pub times: (i64, i64),
+    pub version: i64,
+    pub party_id: Uuid,
+    pub display_name: String,
+    pub kind: String,
+    pub label: String,
+    pub dir: String,
+}
+
+fn neighbour_sql(anchor: &str, other: &str, label: &str, dir: &str) -> String {
+    format!(
+        "SELECT {REL_COLUMNS}, p.id, p.display_name, p.kind, t.{label}, '{dir}'
+         FROM relationship r
+         JOIN relationship_type t ON t.code = r.type
+         JOIN party p ON p.id = r.{other}
+         WHERE r.{anchor} = ?1
+           AND (?2 IS NULL OR r.type = ?2)
+           AND (?3 IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= ?3) AND (r.valid_to IS NULL OR r.valid_to >= ?3)))
+           AND (?4 OR p.archived_at IS NULL)"
+    )
+}
+
+/// `neighbours` with the default query (both directions, any type, any
+/// date, active neighbours): the party's existence check, both directions
+/// in one statement, then the same sort by label, name and id.
+pub fn neighbours(conn: &Connection, id: Uuid) -> Option<Vec<RawNeighbour>> {
+    conn.prepare_cached("SELECT kind, archived_at IS NOT NULL, commercial_id FROM party WHERE id = ?1")
+        .unwrap()
+        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, Uuid>(2)?)))
+        .optional()
+        .unwrap()?;
+    let sql = format!(
+        "{} UNION ALL {}",
+        neighbour_sql("from_id", "to_id", "forward_label", "out"),
+        neighbour_sql("to_id", "from_id", "inverse_label", "in")
+    );
+    let mut stmt = conn.prepare_cached(&sql).unwrap();
+    let mut out: Vec<RawNeighbour> = stmt
+        .query_map(params![id, None::<String>, None::<String>, false], |r| {
+            Ok(RawNeighbour {
+                rel_id: r.get(0)?,
+                type_code: r.get(1)?,
+                ends: (r.get(2)?, r.get(3)?),
+                valid: (r.get(4)?, r.get(5)?),
+                strength: r.get(6)?,
+                notes: r.get(7)?,
+                times: (r.get(8)?, r.get(9)?),
+                version: r.get(10)?,
+                party_id: r.get(11)?,
+                display_name: r.get(12)?,
+                kind: r.get(13)?,
+                label: r.get(14)?,
+                dir: r.get(15)?,
+            })
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    out.sort_by(|a, b| {
+        a.label
+            .cmp(&b.label)
+            .then_with(|| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()))
+            .then_with(|| a.party_id.cmp(&b.party_id))
+    });
+    Some(out)
+}
