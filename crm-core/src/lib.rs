@@ -39,6 +39,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod analytics;
 pub mod custom;
 pub mod dedup;
 pub mod error;

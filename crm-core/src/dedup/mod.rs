@@ -1,5 +1,7 @@
-//! Keeping the base clean: merging duplicates without losing anything.
+//! Keeping the base clean: finding duplicates ([`matching`]) and merging
+//! them without losing anything.
 
+pub mod matching;
 mod merge;
 pub(crate) mod sql;
 

@@ -1,0 +1,3 @@
+//! Analytical CRM: models and reports computed from the operational data.
+
+pub mod clv;
