@@ -7,8 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use crm_core::analytics::clv::{
-    BgNbdParams, ClvOptions, FitOptions, GammaGammaParams, Result, customer_lifetime_values,
-    fit_bgnbd, fit_gamma_gamma,
+    BgNbdParams, ClvOptions, FitOptions, GammaGammaParams, Result, customer_lifetime_values, fit_bgnbd, fit_gamma_gamma,
 };
 
 /// Runs `f` `n` times; returns the fastest and the mean time.
@@ -33,30 +32,16 @@ fn main() -> Result<()> {
     let mean_spends: Vec<_> = spends.iter().map(|s| s.mean_spend).collect();
 
     let (best, mean) = time(200, || fit_bgnbd(&customers, &opts));
-    println!(
-        "CDNOW BG/NBD fit ({} customers): best {best:?}, mean {mean:?}",
-        customers.len()
-    );
+    println!("CDNOW BG/NBD fit ({} customers): best {best:?}, mean {mean:?}", customers.len());
     let (best, mean) = time(200, || fit_gamma_gamma(&spends, &opts));
     println!("CDNOW Gamma-Gamma fit (946 repeat buyers): best {best:?}, mean {mean:?}");
     let bg = fit_bgnbd(&customers, &opts)?.params;
     let gg = fit_gamma_gamma(&spends, &opts)?.params;
-    let (best, mean) = time(20, || {
-        customers
-            .iter()
-            .map(|c| bg.conditional_expected_purchases(c, 39.0))
-            .collect::<Result<Vec<_>>>()
-    });
+    let (best, mean) =
+        time(20, || customers.iter().map(|c| bg.conditional_expected_purchases(c, 39.0)).collect::<Result<Vec<_>>>());
     println!("CDNOW conditional expected purchases, 2357 customers: best {best:?}, mean {mean:?}");
-    let clv_opts = ClvOptions {
-        periods: 12,
-        period_length: 4.345,
-        discount_rate: 0.01,
-        margin: 1.0,
-    };
-    let (best, mean) = time(10, || {
-        customer_lifetime_values(&bg, &gg, &customers, &mean_spends, &clv_opts)
-    });
+    let clv_opts = ClvOptions { periods: 12, period_length: 4.345, discount_rate: 0.01, margin: 1.0 };
+    let (best, mean) = time(10, || customer_lifetime_values(&bg, &gg, &customers, &mean_spends, &clv_opts));
     println!("CDNOW 12-month CLV, 2357 customers: best {best:?}, mean {mean:?}");
 
     let truth = BgNbdParams::new(0.25, 4.0, 0.8, 2.5)?;
@@ -65,9 +50,7 @@ fn main() -> Result<()> {
     let sim_customers: Vec<_> = sim.iter().map(|r| r.0).collect();
     let sim_spends: Vec<_> = sim.iter().map(|r| r.1).collect();
     let (best, mean) = time(5, || fit_bgnbd(&sim_customers, &opts));
-    println!(
-        "simulated BG/NBD fit (100,000 customers, all distinct): best {best:?}, mean {mean:?}"
-    );
+    println!("simulated BG/NBD fit (100,000 customers, all distinct): best {best:?}, mean {mean:?}");
     // Weeks rounded to whole days, as in summaries built from dated purchases.
     let rounded: Vec<_> = sim_customers
         .iter()

@@ -8,17 +8,10 @@ use crm_core::dedup::matching::testdata::generate;
 use crm_core::dedup::matching::{MatchConfig, candidate_pairs, find_duplicates};
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
+    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let t = Instant::now();
     let set = generate(n, 42);
-    println!(
-        "generated {} records in {:.2} s",
-        set.records.len(),
-        t.elapsed().as_secs_f64()
-    );
+    println!("generated {} records in {:.2} s", set.records.len(), t.elapsed().as_secs_f64());
     let config = MatchConfig::default();
 
     let t = Instant::now();

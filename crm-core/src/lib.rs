@@ -57,7 +57,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use custom::{CustomValue, FieldDef, FieldType, NewFieldDef};
-pub use dedup::{MergeOutcome, MergeRecord, MergeRequest};
+pub use dedup::{DuplicateCandidate, DuplicatePair, MatchConfig, MergeOutcome, MergeRecord, MergeRequest};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{AuditAction, AuditEntry, Event};
 pub use interaction::{

@@ -244,3 +244,101 @@ pub(crate) fn restore(conn: &Connection, involved: &[Uuid], images: &[TableImage
     }
     Ok(())
 }
+
+/// The matching view of every active party (of one kind, or all), with
+/// their ids in the same order.
+pub(crate) fn match_records(
+    conn: &Connection,
+    kind: Option<crate::party::PartyKind>,
+) -> Result<(Vec<Uuid>, Vec<super::matching::MatchRecord>)> {
+    use super::matching::{MatchRecord, PartyKind as K};
+    let mut ids = Vec::new();
+    let mut records = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, kind, given_name, family_name, display_name, vat_number, birth_date FROM party
+         WHERE archived_at IS NULL AND merged_into IS NULL AND (?1 IS NULL OR kind = ?1) ORDER BY id",
+    )?;
+    let rows = stmt.query_map([kind.map(|k| k.as_str())], |r| {
+        let id: Uuid = r.get(0)?;
+        let k: String = r.get(1)?;
+        Ok((
+            id,
+            MatchRecord {
+                id: id.to_string(),
+                kind: if k == "organization" { K::Organization } else { K::Person },
+                given_name: r.get(2)?,
+                family_name: r.get(3)?,
+                display_name: r.get(4)?,
+                vat_number: r.get(5)?,
+                birth_date: r.get(6)?,
+                ..MatchRecord::new("", K::Person)
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, rec) = row?;
+        index.insert(id, records.len());
+        ids.push(id);
+        records.push(rec);
+    }
+    let mut stmt =
+        conn.prepare("SELECT party_id, kind, value FROM contact_point WHERE kind IN ('email', 'phone', 'address')")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    for row in rows {
+        let (party, kind, value) = row?;
+        if let Some(rec) = index.get(&party).and_then(|i| records.get_mut(*i)) {
+            match kind.as_str() {
+                "email" => rec.emails.push(value),
+                "phone" => rec.phones.push(value),
+                _ => rec.addresses.push(value),
+            }
+        }
+    }
+    Ok((ids, records))
+}
+
+/// Active parties sharing a contact key or the VAT number, or found by
+/// any of the name words in the search index (the best 50).
+pub(crate) fn candidates(
+    conn: &Connection,
+    keys: &[(crate::party::ContactKind, String)],
+    vat: Option<&str>,
+    words: &[String],
+) -> Result<Vec<crate::party::Party>> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT party_id FROM contact_point WHERE kind = ?1 AND value = ?2")?;
+    for (k, v) in keys {
+        for r in stmt.query_map(params![k.as_str(), v], |r| r.get::<_, Uuid>(0))? {
+            ids.push(r?);
+        }
+    }
+    if let Some(v) = vat {
+        let norm: String = v.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+        let mut stmt = conn.prepare_cached("SELECT id FROM party WHERE vat_number = ?1")?;
+        for r in stmt.query_map([norm], |r| r.get::<_, Uuid>(0))? {
+            ids.push(r?);
+        }
+    }
+    let fts: Vec<String> = words.iter().filter_map(|w| crate::search::fts_query(w)).collect();
+    if !fts.is_empty() {
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.party_id FROM party_fts f JOIN search_doc d ON d.docid = f.rowid
+             WHERE party_fts MATCH ?1 ORDER BY bm25(party_fts, 10.0, 4.0, 3.0, 1.0) LIMIT 50",
+        )?;
+        for r in stmt.query_map([fts.join(" OR ")], |r| r.get::<_, Uuid>(0))? {
+            ids.push(r?);
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = crate::party::sql::get_party(conn, id)? {
+            if p.archived_at.is_none() && p.id == id {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
