@@ -56,6 +56,7 @@ pub mod store;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use analytics::{ClvModel, ClvRequest, CustomerValue, PurchaseSummary, RfmScore, RfmSegment};
 pub use custom::{CustomValue, FieldDef, FieldType, NewFieldDef};
 pub use dedup::{DuplicateCandidate, DuplicatePair, MatchConfig, MergeOutcome, MergeRecord, MergeRequest};
 pub use error::{Error, ErrorKind, Result};

@@ -33,11 +33,14 @@ fn a_scan_finds_the_pairs_with_reasons() {
         })
         .collect();
     found.sort();
-    assert_eq!(found, [
-        ("Anna Berzina".to_string(), "Anna Bērziņa".to_string()),
-        ("Ivanov Dmitriy".to_string(), "Дмитрий Иванов".to_string()),
-        ("Nordic Trade AS".to_string(), "Nordic Trade AS.".to_string()),
-    ]);
+    assert_eq!(
+        found,
+        [
+            ("Anna Berzina".to_string(), "Anna Bērziņa".to_string()),
+            ("Ivanov Dmitriy".to_string(), "Дмитрий Иванов".to_string()),
+            ("Nordic Trade AS".to_string(), "Nordic Trade AS.".to_string()),
+        ]
+    );
     assert!(pairs.iter().all(|p| !p.result.reasons.is_empty() && p.result.score >= 0.8));
     let persons = crm.find_duplicates(Some(PartyKind::Person), &MatchConfig::default()).unwrap();
     assert_eq!(persons.len(), 2);
@@ -46,9 +49,13 @@ fn a_scan_finds_the_pairs_with_reasons() {
 #[test]
 fn on_create_the_likely_duplicates_are_named() {
     let crm = base();
-    let new = NewParty::person("Dmitri", "Ivanov").with_email("d.ivanov@example.ru").with_contact(NewContactPoint::new(
-        ContactValue::Address(PostalAddress { city: Some("Riga".into()), country: "LV".into(), ..Default::default() }),
-    ));
+    let new = NewParty::person("Dmitri", "Ivanov").with_email("d.ivanov@example.ru").with_contact(
+        NewContactPoint::new(ContactValue::Address(PostalAddress {
+            city: Some("Riga".into()),
+            country: "LV".into(),
+            ..Default::default()
+        })),
+    );
     let found = crm.possible_duplicates(&new, &MatchConfig::default()).unwrap();
     assert_eq!(found.len(), 2, "{found:#?}");
     // Without blocking: created, with the warning.

@@ -139,16 +139,14 @@ impl Crm {
         refuse_duplicates: bool,
     ) -> Result<(Party, Vec<DuplicateCandidate>)> {
         let found = self.possible_duplicates(&new, config)?;
-        if refuse_duplicates {
-            if let Some(best) = found.first() {
-                return Err(Error::validation(
-                    "duplicates",
-                    format!(
-                        "may be a duplicate of {} ({}, score {:.2})",
-                        best.party_id, best.display_name, best.result.score
-                    ),
-                ));
-            }
+        if refuse_duplicates && let Some(best) = found.first() {
+            return Err(Error::validation(
+                "duplicates",
+                format!(
+                    "may be a duplicate of {} ({}, score {:.2})",
+                    best.party_id, best.display_name, best.result.score
+                ),
+            ));
         }
         let party = self.create_party(new)?;
         Ok((party, found))

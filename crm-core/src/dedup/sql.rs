@@ -334,10 +334,11 @@ pub(crate) fn candidates(
     ids.dedup();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(p) = crate::party::sql::get_party(conn, id)? {
-            if p.archived_at.is_none() && p.id == id {
-                out.push(p);
-            }
+        if let Some(p) = crate::party::sql::get_party(conn, id)?
+            && p.archived_at.is_none()
+            && p.id == id
+        {
+            out.push(p);
         }
     }
     Ok(out)

@@ -1,0 +1,323 @@
+//! Customer analytics from the purchase history: purchase summaries, RFM,
+//! and customer lifetime value (BG/NBD + Gamma-Gamma) fitted on the base.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::clv::{
+    self, BgNbdFit, ClvOptions, CustomerSummary, FitOptions, GammaGammaFit, SpendSummary, fit_bgnbd, fit_gamma_gamma,
+};
+use super::sql;
+use crate::Crm;
+use crate::error::{Error, Result};
+use crate::sales::normalize_currency;
+
+/// One customer's purchase history as of a date, in the models' terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PurchaseSummary {
+    /// The customer.
+    pub party_id: Uuid,
+    /// Repeat purchases: purchase days after the first.
+    pub frequency: u32,
+    /// Weeks from the first purchase to the last.
+    pub recency_weeks: f64,
+    /// Weeks from the first purchase to the as-of date.
+    pub age_weeks: f64,
+    /// Mean spend of the repeat purchase days (minor units); 0 without repeats.
+    pub mean_repeat_spend: f64,
+    /// Spend over all purchase days (minor units).
+    pub total_spend: i64,
+    /// Orders counted.
+    pub orders: i64,
+    /// The first purchase day.
+    pub first_purchase: NaiveDate,
+    /// The last purchase day.
+    pub last_purchase: NaiveDate,
+}
+
+impl PurchaseSummary {
+    /// The summary as the BG/NBD model reads it (times in weeks).
+    pub fn model_input(&self) -> CustomerSummary {
+        CustomerSummary::new(f64::from(self.frequency), self.recency_weeks, self.age_weeks)
+    }
+}
+
+/// A named RFM segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RfmSegment {
+    /// Bought recently, buy often.
+    Champions,
+    /// Buy often, fairly recently.
+    Loyal,
+    /// Recent, buying more than once.
+    PotentialLoyalists,
+    /// Bought for the first time just now.
+    NewCustomers,
+    /// Recent first-time buyers.
+    Promising,
+    /// Slipping: not so recent, not so frequent.
+    AboutToSleep,
+    /// Bought often, but long ago.
+    AtRisk,
+    /// Were among the best, long ago.
+    CannotLoseThem,
+    /// Long ago and seldom.
+    Hibernating,
+    /// The longest ago, the least often.
+    Lost,
+}
+
+impl RfmSegment {
+    fn of(r: u8, f: u8) -> RfmSegment {
+        match (r, f) {
+            (4..=5, 4..=5) => RfmSegment::Champions,
+            (4..=5, 2..=3) => RfmSegment::PotentialLoyalists,
+            (5, _) => RfmSegment::NewCustomers,
+            (4, _) => RfmSegment::Promising,
+            (3, 3..=5) => RfmSegment::Loyal,
+            (3, _) => RfmSegment::AboutToSleep,
+            (1..=2, 5) => RfmSegment::CannotLoseThem,
+            (1..=2, 3..=4) => RfmSegment::AtRisk,
+            (2, _) => RfmSegment::Hibernating,
+            _ => RfmSegment::Lost,
+        }
+    }
+}
+
+/// A customer's RFM scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RfmScore {
+    /// The customer.
+    pub party_id: Uuid,
+    /// Days since the last purchase.
+    pub recency_days: i64,
+    /// Purchase days.
+    pub frequency: u32,
+    /// Total spend (minor units).
+    pub monetary: i64,
+    /// Recency quintile, 5 = most recent.
+    pub r: u8,
+    /// Frequency quintile, 5 = most frequent.
+    pub f: u8,
+    /// Monetary quintile, 5 = highest spend.
+    pub m: u8,
+    /// The named segment (from R and F).
+    pub segment: RfmSegment,
+}
+
+/// What to compute lifetime values for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClvRequest {
+    /// The end of the calibration window: purchases up to this day count.
+    pub as_of: NaiveDate,
+    /// The currency of the orders (ISO 4217).
+    pub currency: String,
+    /// The horizon and discounting (times in weeks: a period of 4.345
+    /// weeks is a month).
+    #[serde(default)]
+    pub options: ClvOptions,
+}
+
+/// The models fitted on the base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvModel {
+    /// The purchase model.
+    pub bgnbd: BgNbdFit,
+    /// The spend model; `None` when no customer bought twice.
+    pub gamma_gamma: Option<GammaGammaFit>,
+    /// Customers the models were fitted on.
+    pub customers: usize,
+}
+
+/// A customer's predicted future.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerValue {
+    /// The customer.
+    pub party_id: Uuid,
+    /// The history it is predicted from.
+    pub summary: PurchaseSummary,
+    /// The probability the customer is still active.
+    pub probability_alive: f64,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: f64,
+    /// Expected spend per purchase (minor units).
+    pub expected_average_spend: f64,
+    /// The discounted lifetime value over the horizon (minor units, with the
+    /// margin applied).
+    pub clv: f64,
+}
+
+fn weeks(days: i64) -> f64 {
+    days as f64 / 7.0
+}
+
+/// Quintile scores 1 to 5 of `values` (higher value, higher score); equal
+/// values share a score.
+fn quintiles(values: &[f64]) -> Vec<u8> {
+    let n = values.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    let mut scores = vec![1u8; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        // The rank of a tie group is its first position.
+        let s = 1 + (5 * i / n.max(1)) as u8;
+        for k in i..=j {
+            scores[order[k]] = s.min(5);
+        }
+        i = j + 1;
+    }
+    scores
+}
+
+impl Crm {
+    /// Every customer's purchase history up to the end of `as_of`, in one
+    /// currency: purchase days (orders of one day count once), recency and
+    /// age in weeks, mean spend of repeat days.
+    pub fn purchase_summaries(&self, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
+        let currency = normalize_currency(currency)?;
+        let days = self.store.read(|c| sql::purchase_days(c, as_of, &currency))?;
+        let mut out: Vec<PurchaseSummary> = Vec::new();
+        let mut repeat_sum = 0i64;
+        for d in days {
+            match out.last_mut() {
+                Some(s) if s.party_id == d.party_id => {
+                    s.frequency += 1;
+                    s.last_purchase = d.day;
+                    s.total_spend += d.total;
+                    s.orders += d.orders;
+                    repeat_sum += d.total;
+                    s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
+                }
+                _ => {
+                    repeat_sum = 0;
+                    out.push(PurchaseSummary {
+                        party_id: d.party_id,
+                        frequency: 0,
+                        recency_weeks: 0.0,
+                        age_weeks: 0.0,
+                        mean_repeat_spend: 0.0,
+                        total_spend: d.total,
+                        orders: d.orders,
+                        first_purchase: d.day,
+                        last_purchase: d.day,
+                    });
+                }
+            }
+        }
+        for s in &mut out {
+            s.recency_weeks = weeks((s.last_purchase - s.first_purchase).num_days());
+            s.age_weeks = weeks((as_of - s.first_purchase).num_days());
+        }
+        Ok(out)
+    }
+
+    /// Fit BG/NBD and Gamma-Gamma by maximum likelihood on the purchase
+    /// history up to `as_of` in one currency. An empty history is a
+    /// validation error; a history without repeat buyers fits BG/NBD only.
+    pub fn fit_clv(&self, as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
+        let summaries = self.purchase_summaries(as_of, currency)?;
+        if summaries.is_empty() {
+            return Err(Error::validation("orders", format!("no purchases in {currency} up to {as_of}")));
+        }
+        let inputs: Vec<CustomerSummary> = summaries.iter().map(PurchaseSummary::model_input).collect();
+        let bgnbd = fit_bgnbd(&inputs, &FitOptions::default())?;
+        let spends: Vec<SpendSummary> = summaries
+            .iter()
+            .filter(|s| s.frequency > 0)
+            .map(|s| SpendSummary::new(f64::from(s.frequency), s.mean_repeat_spend))
+            .collect();
+        let gamma_gamma =
+            if spends.is_empty() { None } else { Some(fit_gamma_gamma(&spends, &FitOptions::default())?) };
+        Ok(ClvModel { bgnbd, gamma_gamma, customers: summaries.len() })
+    }
+
+    /// Each customer's probability of being active, expected purchases and
+    /// spend, and discounted lifetime value over the horizon, from models
+    /// fitted on the same history; highest value first.
+    pub fn customer_values(&self, req: &ClvRequest) -> Result<Vec<CustomerValue>> {
+        let model = self.fit_clv(req.as_of, &req.currency)?;
+        let gg = model
+            .gamma_gamma
+            .as_ref()
+            .ok_or_else(|| Error::validation("orders", "no customer bought twice: the spend model cannot be fitted"))?;
+        let summaries = self.purchase_summaries(req.as_of, &req.currency)?;
+        let horizon = f64::from(req.options.periods) * req.options.period_length;
+        let mut out = Vec::with_capacity(summaries.len());
+        for s in summaries {
+            let input = s.model_input();
+            let bg = &model.bgnbd.params;
+            let spend_basis = if s.frequency > 0 { s.mean_repeat_spend } else { s.total_spend as f64 };
+            let expected_average_spend = gg
+                .params
+                .conditional_expected_average_spend(&SpendSummary::new(f64::from(s.frequency), spend_basis))?;
+            out.push(CustomerValue {
+                party_id: s.party_id,
+                probability_alive: bg.probability_alive(&input)?,
+                expected_purchases: bg.conditional_expected_purchases(&input, horizon)?,
+                expected_average_spend,
+                clv: clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
+                summary: s,
+            });
+        }
+        out.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.party_id.cmp(&b.party_id)));
+        Ok(out)
+    }
+
+    /// RFM as of a date in one currency: recency, frequency and monetary
+    /// value from the orders, quintile scores and named segments.
+    pub fn rfm(&self, as_of: NaiveDate, currency: &str) -> Result<Vec<RfmScore>> {
+        let summaries = self.purchase_summaries(as_of, currency)?;
+        let recency: Vec<f64> = summaries.iter().map(|s| -((as_of - s.last_purchase).num_days() as f64)).collect();
+        let frequency: Vec<f64> = summaries.iter().map(|s| f64::from(s.frequency + 1)).collect();
+        let monetary: Vec<f64> = summaries.iter().map(|s| s.total_spend as f64).collect();
+        let (r, f, m) = (quintiles(&recency), quintiles(&frequency), quintiles(&monetary));
+        Ok(summaries
+            .iter()
+            .enumerate()
+            .map(|(i, s)| RfmScore {
+                party_id: s.party_id,
+                recency_days: (as_of - s.last_purchase).num_days(),
+                frequency: s.frequency + 1,
+                monetary: s.total_spend,
+                r: r[i],
+                f: f[i],
+                m: m[i],
+                segment: RfmSegment::of(r[i], f[i]),
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quintiles_share_ties_and_spread_1_to_5() {
+        let q = quintiles(&[10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0]);
+        assert_eq!(q, [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+        let q = quintiles(&[1.0, 1.0, 1.0, 1.0, 9.0]);
+        assert_eq!(q, [1, 1, 1, 1, 5]);
+        assert!(quintiles(&[]).is_empty());
+    }
+
+    #[test]
+    fn every_rf_cell_has_a_segment() {
+        assert_eq!(RfmSegment::of(5, 5), RfmSegment::Champions);
+        assert_eq!(RfmSegment::of(5, 1), RfmSegment::NewCustomers);
+        assert_eq!(RfmSegment::of(1, 5), RfmSegment::CannotLoseThem);
+        assert_eq!(RfmSegment::of(1, 1), RfmSegment::Lost);
+        assert_eq!(RfmSegment::of(2, 1), RfmSegment::Hibernating);
+        assert_eq!(RfmSegment::of(2, 3), RfmSegment::AtRisk);
+        assert_eq!(RfmSegment::of(3, 4), RfmSegment::Loyal);
+        assert_eq!(RfmSegment::of(3, 2), RfmSegment::AboutToSleep);
+    }
+}
