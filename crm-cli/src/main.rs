@@ -1,1 +1,67 @@
-fn main() {}
+//! `crm`: the command line of the CRM core.
+//!
+//! This binary parses arguments, calls crm-core and prints the results;
+//! every domain rule lives in the library.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod cli;
+mod commands;
+mod demo;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match &cli.command {
+        Command::Demo(args) => demo::run(&cli.db, cli.json, args, &mut out),
+        Command::Party(cmd) => commands::party::run(&cli.db, cli.json, cmd, &mut out),
+        Command::Rel(cmd) => commands::rel::run(&cli.db, cli.json, cmd, &mut out),
+    }
+    .and_then(|()| out.flush().map_err(anyhow::Error::from));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, cli.json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A reader that went away (`crm party list | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let kind = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => Some(io.kind()),
+            None => c.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind),
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Print an error on stderr: a line of text, or a JSON object with
+/// `--json`. A validation error names the field that was wrong.
+fn report(e: &anyhow::Error, json: bool) {
+    let core = e.chain().find_map(|c| c.downcast_ref::<crm_core::Error>());
+    let mut stderr = std::io::stderr().lock();
+    if json {
+        let value = serde_json::json!({
+            "error": {
+                "message": format!("{e:#}"),
+                "kind": core.map(|c| c.kind().to_string()),
+                "field": core.and_then(|c| c.field()),
+            }
+        });
+        let _ = writeln!(stderr, "{value}");
+    } else {
+        let _ = writeln!(stderr, "error: {e:#}");
+    }
+}

@@ -129,6 +129,9 @@ fn contact_points_keep_one_primary_per_kind() {
     );
     let e1 = crm.add_contact_point(p.id, NewContactPoint::new(ContactValue::email("ola@nordmann.no"))).unwrap();
     assert!(e1.primary, "the first of a kind is primary");
+    assert_eq!(e1.version, 1, "and it starts at version 1");
+    assert_eq!(crm.get_contact_point(e1.id).unwrap(), e1);
+    assert_eq!(crm.history(e1.id).unwrap().len(), 1);
     let mut second = NewContactPoint::new(ContactValue::email("ola@work.no")).label("work");
     second.primary = true;
     let e2 = crm.add_contact_point(p.id, second).unwrap();
@@ -446,4 +449,15 @@ fn reopening_a_file_keeps_everything() {
     let crm = Crm::open(&path).unwrap();
     assert_eq!(crm.get_party(p.id).unwrap(), p);
     assert_eq!(crm.path(), Some(path.as_path()));
+}
+
+#[test]
+fn roles_and_notes_by_id() {
+    let crm = Crm::open_in_memory().unwrap();
+    let p = crm.create_party(NewParty::person("Anna", "Liepa").with_role(RoleDetails::customer())).unwrap();
+    assert_eq!(crm.get_role(p.roles[0].id).unwrap(), p.roles[0]);
+    let n = crm.add_note(p.id, "hello").unwrap();
+    assert_eq!(crm.get_note(n.id).unwrap(), n);
+    assert_eq!(crm.get_role(n.id).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(crm.get_contact_point(n.id).unwrap_err().kind(), ErrorKind::NotFound);
 }

@@ -6,9 +6,14 @@
 
 pub mod clv;
 mod customers;
+mod reports;
 pub(crate) mod sql;
 
 pub use customers::{ClvModel, ClvRequest, CustomerValue, PurchaseSummary, RfmScore, RfmSegment};
+pub use reports::{
+    ChurnRisk, Cohort, ForecastMonth, Funnel, FunnelGroup, FunnelStage, LeadFunnel, Offer, OfferEvaluation, Period,
+    RevenueBy, RevenueQuery, RevenueRow,
+};
 
 impl From<clv::Error> for crate::Error {
     fn from(e: clv::Error) -> Self {

@@ -33,3 +33,173 @@ pub(crate) fn purchase_days(conn: &Connection, as_of: NaiveDate, currency: &str)
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// One stay of an opportunity in a stage, with the opportunity's group.
+pub(crate) struct Visit {
+    pub(crate) opportunity_id: Uuid,
+    pub(crate) stage_id: Uuid,
+    pub(crate) entered_at: i64,
+    pub(crate) left_at: Option<i64>,
+    pub(crate) status: String,
+    pub(crate) group: Option<String>,
+}
+
+pub(crate) fn stage_visits(
+    conn: &Connection,
+    pipeline_id: Uuid,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    group: super::reports::FunnelGroup,
+) -> Result<Vec<Visit>> {
+    use super::reports::FunnelGroup;
+    let g = match group {
+        FunnelGroup::All => "NULL",
+        FunnelGroup::Owner => "o.owner",
+        FunnelGroup::Source => "o.source",
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT h.opportunity_id, h.stage_id, h.entered_at, h.left_at, o.status, {g}
+         FROM opportunity_stage_history h JOIN opportunity o ON o.id = h.opportunity_id
+         WHERE o.pipeline_id = ?1 AND (?2 IS NULL OR o.created_at >= ?2) AND (?3 IS NULL OR o.created_at < ?3)
+         ORDER BY h.opportunity_id, h.seq"
+    ))?;
+    let rows = stmt.query_map(params![pipeline_id, from.map(to_micros), to.map(to_micros)], |r| {
+        Ok(Visit {
+            opportunity_id: r.get(0)?,
+            stage_id: r.get(1)?,
+            entered_at: r.get(2)?,
+            left_at: r.get(3)?,
+            status: r.get(4)?,
+            group: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn lead_funnel(
+    conn: &Connection,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    column: Option<&str>,
+) -> Result<Vec<super::reports::LeadFunnel>> {
+    let g = column.unwrap_or("NULL");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {g} AS g, count(*),
+                sum(status IN ('working', 'qualified', 'converted')),
+                sum(status IN ('qualified', 'converted')),
+                sum(status = 'converted'),
+                sum(status = 'disqualified')
+         FROM lead WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2)
+         GROUP BY g ORDER BY g"
+    ))?;
+    let rows = stmt.query_map(params![from.map(to_micros), to.map(to_micros)], |r| {
+        Ok(super::reports::LeadFunnel {
+            group: r.get(0)?,
+            leads: r.get::<_, i64>(1)? as u64,
+            working: r.get::<_, i64>(2)? as u64,
+            qualified: r.get::<_, i64>(3)? as u64,
+            converted: r.get::<_, i64>(4)? as u64,
+            disqualified: r.get::<_, i64>(5)? as u64,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn forecast(conn: &Connection, pipeline_id: Option<Uuid>) -> Result<Vec<super::reports::ForecastMonth>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(substr(o.expected_close, 1, 7), 'none') AS month, o.currency, count(*), sum(o.amount_minor),
+                sum((o.amount_minor * coalesce(o.probability, s.probability) + 50) / 100)
+         FROM opportunity o JOIN pipeline_stage s ON s.id = o.stage_id
+         WHERE o.status = 'open' AND (?1 IS NULL OR o.pipeline_id = ?1)
+         GROUP BY month, o.currency ORDER BY month, o.currency",
+    )?;
+    let rows = stmt.query_map([pipeline_id], |r| {
+        Ok(super::reports::ForecastMonth {
+            month: r.get(0)?,
+            currency: r.get(1)?,
+            count: r.get::<_, i64>(2)? as u64,
+            amount: r.get(3)?,
+            weighted_amount: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn revenue(conn: &Connection, q: &super::reports::RevenueQuery) -> Result<Vec<super::reports::RevenueRow>> {
+    use super::reports::{Period, RevenueBy};
+    let t = "datetime(so.placed_at / 1000000, 'unixepoch')";
+    let period = match q.period {
+        Period::Day => format!("date({t})"),
+        Period::Week => format!("strftime('%Y-W%W', {t})"),
+        Period::Month => format!("strftime('%Y-%m', {t})"),
+        Period::Quarter => format!("strftime('%Y', {t}) || '-Q' || ((CAST(strftime('%m', {t}) AS INTEGER) + 2) / 3)"),
+        Period::Year => format!("strftime('%Y', {t})"),
+    };
+    // Line-level cuts sum line totals; order-level cuts sum order totals.
+    let (key, from, amount) = match q.by {
+        RevenueBy::Total => ("''", "sales_order so", "so.total_minor"),
+        RevenueBy::Channel => ("so.channel", "sales_order so", "so.total_minor"),
+        RevenueBy::Country => {
+            ("coalesce(p.country, '')", "sales_order so JOIN party p ON p.id = so.party_id", "so.total_minor")
+        }
+        RevenueBy::Tier => (
+            "coalesce((SELECT json_extract(r.details, '$.tier') FROM party_role r
+                        WHERE r.party_id = so.party_id AND r.role = 'customer' LIMIT 1), '')",
+            "sales_order so",
+            "so.total_minor",
+        ),
+        RevenueBy::Segment => ("t.tag", "sales_order so JOIN tag t ON t.party_id = so.party_id", "so.total_minor"),
+        RevenueBy::Product => (
+            "coalesce(pr.sku, 'other')",
+            "sales_order so JOIN order_line l ON l.order_id = so.id LEFT JOIN product pr ON pr.id = l.product_id",
+            "l.total_minor",
+        ),
+        RevenueBy::Category => (
+            "coalesce(pr.category, 'other')",
+            "sales_order so JOIN order_line l ON l.order_id = so.id LEFT JOIN product pr ON pr.id = l.product_id",
+            "l.total_minor",
+        ),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {period} AS period, {key} AS k, so.currency, sum({amount}), count(DISTINCT so.id)
+         FROM {from}
+         WHERE so.status IN {PURCHASED} AND so.placed_at IS NOT NULL
+           AND (?1 IS NULL OR so.placed_at >= ?1) AND (?2 IS NULL OR so.placed_at < ?2)
+         GROUP BY period, k, so.currency ORDER BY period, k, so.currency"
+    ))?;
+    let rows = stmt.query_map(params![q.from.map(to_micros), q.to.map(to_micros)], |r| {
+        Ok(super::reports::RevenueRow {
+            period: r.get(0)?,
+            key: r.get(1)?,
+            currency: r.get(2)?,
+            amount: r.get(3)?,
+            orders: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Per customer and calendar month with purchases: (party, year, month,
+/// revenue), in order of customer and month.
+pub(crate) fn customer_months(conn: &Connection, currency: &str) -> Result<Vec<(Uuid, i32, u32, i64)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT party_id, CAST(strftime('%Y', placed_at / 1000000, 'unixepoch') AS INTEGER) AS y,
+                CAST(strftime('%m', placed_at / 1000000, 'unixepoch') AS INTEGER) AS m, sum(total_minor)
+         FROM sales_order WHERE status IN {PURCHASED} AND currency = ?1 AND placed_at IS NOT NULL
+         GROUP BY party_id, y, m ORDER BY party_id, y, m"
+    ))?;
+    let rows = stmt.query_map([currency], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// (party, order, product) of every purchased line with a product, in
+/// order of customer and time.
+pub(crate) fn purchased_products(conn: &Connection) -> Result<Vec<(Uuid, Uuid, Uuid)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT so.party_id, so.id, l.product_id FROM sales_order so JOIN order_line l ON l.order_id = so.id
+         WHERE so.status IN {PURCHASED} AND l.product_id IS NOT NULL
+         ORDER BY so.party_id, so.placed_at, so.id"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

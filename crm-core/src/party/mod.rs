@@ -589,6 +589,53 @@ fn prepare(new: NewParty, defs: &[custom::FieldDef], region: Option<&str>, today
     Ok(Prepared { id: new.id.unwrap_or_else(Uuid::now_v7), core, roles, contacts, tags, custom })
 }
 
+/// Validate a batch of new parties, in an order that keeps phone numbers of
+/// one country together: the phone-number library keeps a small cache of
+/// compiled patterns, and numbers of alternating countries would recompile
+/// them for nearly every number. The first failure in input order is
+/// reported, as `parties[i].…`.
+fn prepare_batch(
+    new: Vec<NewParty>,
+    defs: &[custom::FieldDef],
+    region: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<Prepared>> {
+    let phone_key = |p: &NewParty| -> String {
+        p.contact_points
+            .iter()
+            .find_map(|c| match &c.value {
+                ContactValue::Phone { number, region: r } => {
+                    let digits: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '+').take(4).collect();
+                    Some(format!(
+                        "{}{}",
+                        r.as_deref().or(region).unwrap_or(""),
+                        if digits.starts_with('+') { digits } else { String::new() }
+                    ))
+                }
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let mut order: Vec<(String, usize, NewParty)> =
+        new.into_iter().enumerate().map(|(i, p)| (phone_key(&p), i, p)).collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut slots: Vec<Option<Prepared>> = (0..order.len()).map(|_| None).collect();
+    let mut first_error: Option<(usize, Error)> = None;
+    for (_, i, p) in order {
+        if first_error.as_ref().is_some_and(|(j, _)| *j < i) {
+            continue;
+        }
+        match prepare(p, defs, region, today) {
+            Ok(prepared) => slots[i] = Some(prepared),
+            Err(e) => first_error = Some((i, e.in_field(&format!("parties[{i}]")))),
+        }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    Ok(slots.into_iter().flatten().collect())
+}
+
 /// Check a parent: it exists, is an organization, is active and is not the
 /// party itself or below it. Returns the parent's commercial id.
 fn check_parent(tx: &Tx<'_>, party_id: Uuid, parent_id: Uuid) -> Result<Uuid> {
@@ -660,11 +707,10 @@ impl Crm {
         self.store.write(&self.actor, |tx| {
             let defs = custom::sql::load_defs(tx.conn())?;
             let today = tx.now.date_naive();
-            let mut out = Vec::with_capacity(new.len());
-            for (i, n) in new.into_iter().enumerate() {
-                let field = format!("parties[{i}]");
-                let p = prepare(n, &defs, region, today).map_err(|e| e.in_field(&field))?;
-                out.push(insert_prepared(tx, p).map_err(|e| e.in_field(&field))?);
+            let prepared = prepare_batch(new, &defs, region, today)?;
+            let mut out = Vec::with_capacity(prepared.len());
+            for (i, p) in prepared.into_iter().enumerate() {
+                out.push(insert_prepared(tx, p).map_err(|e| e.in_field(&format!("parties[{i}]")))?);
             }
             Ok(out)
         })
@@ -806,9 +852,11 @@ impl Crm {
     /// the party's other contact point of its kind.
     pub fn add_contact_point(&self, party_id: Uuid, new: NewContactPoint) -> Result<ContactPoint> {
         let region = self.store.options.default_region.as_deref();
-        let (value, raw, nc) = prepare_contact(new, region)?;
+        let (value, raw, mut nc) = prepare_contact(new, region)?;
         self.store.write(&self.actor, |tx| {
             sql::head(tx.conn(), party_id)?.ok_or_else(|| Error::not_found("party", party_id))?;
+            // The first of its kind is primary from the start.
+            nc.primary |= !sql::has_primary(tx.conn(), party_id, value.kind())?;
             let cp = sql::insert_contact(tx, party_id, &value, raw.as_deref(), &nc)?;
             sql::settle_contacts(tx, party_id, Some((cp.id, cp.primary)), cp.value.kind())?;
             search_sql::reindex_party(tx.conn(), party_id)?;
@@ -876,6 +924,21 @@ impl Crm {
             let json = serde_json::to_string(&old)?;
             tx.record("contact_point", &id, AuditAction::Deleted, &json, &json)
         })
+    }
+
+    /// A contact point by id.
+    pub fn get_contact_point(&self, id: Uuid) -> Result<ContactPoint> {
+        self.store.read(|c| sql::get_contact(c, id))
+    }
+
+    /// A role by id.
+    pub fn get_role(&self, id: Uuid) -> Result<Role> {
+        self.store.read(|c| sql::get_role(c, id))
+    }
+
+    /// A note by id.
+    pub fn get_note(&self, id: Uuid) -> Result<Note> {
+        self.store.read(|c| sql::get_note(c, id))
     }
 
     /// Parties having a contact point with this normalized key (see

@@ -457,6 +457,12 @@ pub(crate) fn settle_contacts(
     Ok(())
 }
 
+pub(crate) fn has_primary(conn: &Connection, party_id: Uuid, kind: ContactKind) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM contact_point WHERE party_id = ?1 AND kind = ?2 AND is_primary)")?
+        .query_row(params![party_id, kind.as_str()], |r| r.get(0))?)
+}
+
 pub(crate) fn find_by_contact(conn: &Connection, kind: ContactKind, key: &str) -> Result<Vec<Party>> {
     let ids: Vec<Uuid> = conn
         .prepare_cached("SELECT DISTINCT party_id FROM contact_point WHERE kind = ?1 AND value = ?2")?
