@@ -162,3 +162,51 @@ fn revenue_cohorts_churn_and_offers() {
     assert!((0.0..=1.0).contains(&eval.hit_rate));
     assert_eq!(crm.next_best_offers(crm_core::Uuid::now_v7(), 2).unwrap_err().kind(), crm_core::ErrorKind::NotFound);
 }
+
+#[test]
+fn a_learned_win_probability_beats_the_stage_defaults_when_history_has_signal() {
+    let crm = Crm::open_in_memory().unwrap();
+    let p = crm
+        .create_pipeline(NewPipeline {
+            name: "B2B".into(),
+            stages: vec![
+                NewStage::open("Qualify", 30),
+                NewStage::open("Propose", 60),
+                NewStage::won("Won"),
+                NewStage::lost("Lost"),
+            ],
+        })
+        .unwrap();
+    let acme = crm.create_party(NewParty::organization("Acme")).unwrap();
+    // Referral deals are won, cold ones lost, whatever the stage says.
+    for i in 0..80 {
+        let mut n = NewOpportunity::new(format!("D{i}"), acme.id, p.id, Money::new(1_000 + i * 10, "EUR"));
+        n.source = Some(if i % 2 == 0 { "referral" } else { "cold" }.into());
+        let o = crm.create_opportunity(n).unwrap();
+        let o = crm.move_opportunity(o.id, o.version, p.stages[1].id, None).unwrap();
+        let won = i % 2 == 0 && i % 10 != 0 || i % 2 == 1 && i % 9 == 0;
+        crm.move_opportunity(o.id, o.version, p.stages[if won { 2 } else { 3 }].id, None).unwrap();
+    }
+    let open = crm
+        .create_opportunity(NewOpportunity {
+            source: Some("referral".into()),
+            ..NewOpportunity::new("Open", acme.id, p.id, Money::new(5_000, "EUR"))
+        })
+        .unwrap();
+    let report = crm.win_model(p.id).unwrap();
+    assert_eq!(report.train_examples + report.test_examples, 160);
+    assert!(report.brier_model < report.brier_default, "{report:?}");
+    assert_eq!(report.calibration.len(), 10);
+    let pred = crm.predict_wins(p.id).unwrap();
+    assert_eq!(pred.len(), 1);
+    assert_eq!(pred[0].opportunity_id, open.id);
+    assert!(pred[0].predicted_probability > 0.6, "{pred:?}");
+    // No history: a clear error.
+    let empty = crm
+        .create_pipeline(NewPipeline {
+            name: "E".into(),
+            stages: vec![NewStage::open("A", 10), NewStage::won("W"), NewStage::lost("L")],
+        })
+        .unwrap();
+    assert_eq!(crm.win_model(empty.id).unwrap_err().field(), Some("pipeline_id"));
+}

@@ -8,12 +8,14 @@ pub mod clv;
 mod customers;
 mod reports;
 pub(crate) mod sql;
+mod winprob;
 
 pub use customers::{ClvModel, ClvRequest, CustomerValue, PurchaseSummary, RfmScore, RfmSegment};
 pub use reports::{
     ChurnRisk, Cohort, ForecastMonth, Funnel, FunnelGroup, FunnelStage, LeadFunnel, Offer, OfferEvaluation, Period,
     RevenueBy, RevenueQuery, RevenueRow,
 };
+pub use winprob::{CalibrationBin, WinModelReport, WinPrediction};
 
 impl From<clv::Error> for crate::Error {
     fn from(e: clv::Error) -> Self {

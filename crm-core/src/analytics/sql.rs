@@ -203,3 +203,50 @@ pub(crate) fn purchased_products(conn: &Connection) -> Result<Vec<(Uuid, Uuid, U
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// One example for the win model: an opportunity on entering an open stage.
+#[derive(Debug, Clone)]
+pub(crate) struct WinExample {
+    pub(crate) opportunity_id: Uuid,
+    pub(crate) stage_position: i64,
+    pub(crate) stage_probability: u8,
+    pub(crate) amount: i64,
+    pub(crate) source: Option<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) age_days: f64,
+    pub(crate) activity: i64,
+    pub(crate) won: bool,
+    pub(crate) closed_at: i64,
+}
+
+/// The stays in open stages of the closed opportunities of a pipeline
+/// (`closed`), or the current stays of its open ones.
+pub(crate) fn win_examples(conn: &Connection, pipeline_id: Uuid, closed: bool) -> Result<Vec<WinExample>> {
+    let which = if closed { "o.status IN ('won', 'lost')" } else { "o.status = 'open' AND h.left_at IS NULL" };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT o.id, s.position, s.probability, o.amount_minor, o.source, o.owner,
+                (h.entered_at - o.created_at) / 86400000000.0,
+                (SELECT count(*) FROM interaction i WHERE i.opportunity_id = o.id AND i.occurred_at <= h.entered_at),
+                o.status = 'won', coalesce(o.closed_at, 0)
+         FROM opportunity_stage_history h
+         JOIN opportunity o ON o.id = h.opportunity_id
+         JOIN pipeline_stage s ON s.id = h.stage_id
+         WHERE o.pipeline_id = ?1 AND s.outcome = 'open' AND {which}
+         ORDER BY coalesce(o.closed_at, 0), o.id, h.seq"
+    ))?;
+    let rows = stmt.query_map([pipeline_id], |r| {
+        Ok(WinExample {
+            opportunity_id: r.get(0)?,
+            stage_position: r.get(1)?,
+            stage_probability: r.get(2)?,
+            amount: r.get(3)?,
+            source: r.get(4)?,
+            owner: r.get(5)?,
+            age_days: r.get(6)?,
+            activity: r.get(7)?,
+            won: r.get(8)?,
+            closed_at: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
