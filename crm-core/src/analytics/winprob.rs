@@ -11,6 +11,8 @@
 //! stage defaults on them, and a calibration table, tell whether the model
 //! is worth using.
 
+#![allow(clippy::needless_range_loop)] // matrix code reads clearer with indices
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
