@@ -13,8 +13,8 @@ cargo fmt --all -- --check
 step "Rust: crm-core, crm-ffi, crm-cli (unit, integration and doc tests)"
 cargo test --workspace --exclude crm-py
 
-step "Rust: benchmarks compile"
-cargo bench --workspace --exclude crm-py --no-run
+step "Rust: benchmarks and examples build"
+cargo check --workspace --exclude crm-py --benches --examples
 
 step "C and C++: tests/c"
 bash tests/c/run.sh

@@ -45,6 +45,7 @@ pub mod dedup;
 pub mod error;
 pub mod events;
 pub mod interaction;
+pub mod io;
 pub mod page;
 pub mod party;
 pub mod relationship;
@@ -65,6 +66,7 @@ pub use interaction::{
     Channel, Flow, Interaction, InteractionLinks, InteractionPatch, LinkedEntity, NewInteraction, NewTask, Participant,
     ParticipantRole, RecordLink, Task, TaskPatch, TaskPriority, TaskStatus, TimelineQuery,
 };
+pub use io::{CsvMapping, CsvOptions, ImportMode, ImportProgress, ImportReport, Reject, UpsertKey};
 pub use party::{
     ArchivedFilter, CompetitorRole, ContactKind, ContactPoint, ContactPointPatch, ContactValue, CustomerRole,
     EmployeeRole, Level, LifecycleStage, NewContactPoint, NewParty, NewRole, Note, OrganizationSize, Page, PartnerRole,

@@ -693,6 +693,102 @@ pub(crate) fn create_in(tx: &Tx<'_>, new: NewParty, region: Option<&str>) -> Res
     insert_prepared(tx, p)
 }
 
+/// Fold an incoming record into an existing party (an import's upsert):
+/// fields the record sets overwrite, custom values are set, contact points,
+/// tags and roles it brings are added where the party lacks them. Returns
+/// the party after, and whether anything changed.
+pub(crate) fn upsert_into(tx: &Tx<'_>, old: &Party, incoming: NewParty, region: Option<&str>) -> Result<(Party, bool)> {
+    if incoming.kind != old.kind {
+        return Err(Error::validation(
+            "kind",
+            format!("the key matched a {}, not a {}", old.kind.as_str(), incoming.kind.as_str()),
+        ));
+    }
+    let mut core = Core::of(old);
+    let display_given = incoming.display_name.is_some() || !derived_name_matches(old);
+    if let Some(v) = incoming.display_name.clone() {
+        core.display_name = v;
+    }
+    macro_rules! fill {
+        ($($f:ident),*) => { $( if incoming.$f.is_some() { core.$f = incoming.$f.clone(); } )* };
+    }
+    fill!(
+        given_name,
+        family_name,
+        birth_date,
+        language,
+        legal_name,
+        registration_number,
+        vat_number,
+        industry,
+        size,
+        parent_id
+    );
+    let core = core.validate(display_given, tx.now.date_naive())?;
+    let defs = custom::sql::load_defs(tx.conn())?;
+    let custom = custom::check_values(
+        &defs,
+        core.kind.as_str(),
+        incoming.custom.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+        false,
+    )?;
+    if core.parent_id != old.parent_id
+        && let Some(parent) = core.parent_id
+    {
+        check_parent(tx, old.id, parent)?;
+    }
+    let mut changed = core != Core::of(old);
+    if changed {
+        sql::update_core(tx, old.id, &core)?;
+        if core.parent_id != old.parent_id {
+            sql::recompute_commercial(tx.conn(), old.id)?;
+        }
+    }
+    if custom.iter().any(|(d, v)| old.custom.get(&d.name) != v.as_ref()) {
+        custom::sql::write_values(tx.conn(), &old.id, &custom)?;
+        changed = true;
+    }
+    for (i, nc) in incoming.contact_points.into_iter().enumerate() {
+        let (value, raw, nc) = prepare_contact(nc, region).map_err(|e| e.in_field(&format!("contact_points[{i}]")))?;
+        let key = value.key();
+        if old.contact_points.iter().any(|c| c.value.kind() == value.kind() && c.value.key() == key) {
+            continue;
+        }
+        let mut nc = nc;
+        nc.primary |= !sql::has_primary(tx.conn(), old.id, value.kind())?;
+        let cp = sql::insert_contact(tx, old.id, &value, raw.as_deref(), &nc)?;
+        sql::settle_contacts(tx, old.id, Some((cp.id, cp.primary)), cp.value.kind())?;
+        changed = true;
+    }
+    let tags = incoming.tags.iter().map(|t| clean_tag(t)).collect::<Result<Vec<_>>>()?;
+    if sql::change_tags(tx, old.id, &tags, true)? > 0 {
+        changed = true;
+    }
+    for (i, r) in incoming.roles.into_iter().enumerate() {
+        if old.roles.iter().any(|o| o.details.kind() == r.details.kind()) {
+            continue;
+        }
+        let field = format!("roles[{i}]");
+        role::check_span(r.valid_from, r.valid_to).map_err(|e| e.in_field(&field))?;
+        let details = r.details.normalize().map_err(|e| e.in_field(&field))?;
+        check_role_refs(tx, &details).map_err(|e| e.in_field(&field))?;
+        sql::insert_role(tx, old.id, &details, r.valid_from, r.valid_to)?;
+        sql::refresh_role_bits(tx.conn(), old.id)?;
+        changed = true;
+    }
+    if !changed {
+        return Ok((old.clone(), false));
+    }
+    if Core::of(old) == core {
+        sql::touch(tx, old.id)?;
+    }
+    search_sql::reindex_party(tx.conn(), old.id)?;
+    let new = sql::get_for_write(tx.conn(), old.id)?;
+    let changes = diff(&serde_json::to_value(old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
+    tx.record("party", &old.id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
+    Ok((new, true))
+}
+
 impl Crm {
     /// Create a party with its roles, contact points, tags and custom values.
     pub fn create_party(&self, new: NewParty) -> Result<Party> {

@@ -169,6 +169,23 @@ impl Store {
     /// Run `f` in one write transaction (`BEGIN IMMEDIATE`); commit if it
     /// returns `Ok`, roll back otherwise.
     pub(crate) fn write<T>(&self, actor: &str, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_or_rollback(actor, true, f)
+    }
+
+    /// Like [`Store::write`], but with `commit` false the transaction is
+    /// rolled back even when `f` succeeds (a dry run).
+    pub(crate) fn write_or_rollback<T>(
+        &self,
+        actor: &str,
+        commit: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_decide(actor, |tx| f(tx).map(|v| (v, commit)))
+    }
+
+    /// Like [`Store::write`], but `f` decides whether to commit: it returns
+    /// its value and `true` to commit, `false` to roll back.
+    pub(crate) fn write_decide<T>(&self, actor: &str, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
         if self.options.read_only {
             return Err(Error::ReadOnly("the base was opened read-only".into()));
         }
@@ -176,8 +193,12 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Stored times have microsecond precision; so has the clock reading.
         let mut w = Tx { tx, actor, now: from_micros(to_micros(Utc::now())) };
-        let out = f(&mut w)?;
-        w.tx.commit()?;
+        let (out, commit) = f(&mut w)?;
+        if commit {
+            w.tx.commit()?;
+        } else {
+            w.tx.rollback()?;
+        }
         Ok(out)
     }
 }

@@ -1,0 +1,535 @@
+//! The streaming CSV import.
+
+use std::io::{BufRead, BufReader, Read};
+
+use encoding_rs::Encoding;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{CsvOptions, ImportMode, UpsertKey, check_target, sql};
+use crate::Crm;
+use crate::custom::CustomValue;
+use crate::error::{Error, Result};
+use crate::party::{ContactValue, NewContactPoint, NewParty, NewRole, PartyKind, PostalAddress, RoleDetails, RoleKind};
+use crate::store::Tx;
+
+/// A row that was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reject {
+    /// Its line in the file (1 is the header).
+    pub line: u64,
+    /// The field at fault, where one is.
+    pub field: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Where an import stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    /// Rows read so far.
+    pub rows: u64,
+    /// Parties created.
+    pub created: u64,
+    /// Parties updated (the key matched and something changed).
+    pub updated: u64,
+    /// Rows whose party was already as they say.
+    pub unchanged: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// The counts.
+    #[serde(flatten)]
+    pub counts: ImportProgress,
+    /// The first 1000 rejected rows (all of them go to the rejects file).
+    pub rejects: Vec<Reject>,
+    /// Nothing was written: a dry run, or all-or-nothing with a bad row.
+    pub rolled_back: bool,
+    /// The encoding read.
+    pub encoding: String,
+    /// The delimiter read.
+    pub delimiter: char,
+}
+
+/// One row, mapped.
+struct Row {
+    line: u64,
+    party: NewParty,
+    notes: Vec<String>,
+    raw: Vec<String>,
+}
+
+const SAMPLE: usize = 64 * 1024;
+const MAX_FIELD: usize = 100_000;
+
+/// Decide the encoding from the declared label or the first bytes.
+fn pick_encoding(declared: Option<&str>, sample: &[u8]) -> Result<&'static Encoding> {
+    if let Some(label) = declared {
+        return Encoding::for_label(label.trim().as_bytes())
+            .ok_or_else(|| Error::validation("encoding", format!("{label:?} is not an encoding this library knows")));
+    }
+    if let Some((enc, _)) = Encoding::for_bom(sample) {
+        return Ok(enc);
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => return Ok(encoding_rs::UTF_8),
+        // A sample cut inside a character is still UTF-8.
+        Err(e) if e.error_len().is_none() => return Ok(encoding_rs::UTF_8),
+        Err(_) => {}
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(sample, false);
+    Ok(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+fn pick_delimiter(declared: Option<char>, first_line: &str) -> Result<u8> {
+    if let Some(d) = declared {
+        if !d.is_ascii() || d == '"' || d == '\n' || d == '\r' {
+            return Err(Error::validation("delimiter", format!("{d:?} cannot separate fields")));
+        }
+        return Ok(d as u8);
+    }
+    let mut best = (b',', 0usize);
+    for d in [b',', b';', b'\t', b'|'] {
+        let mut n = 0;
+        let mut quoted = false;
+        for b in first_line.bytes() {
+            if b == b'"' {
+                quoted = !quoted;
+            } else if b == d && !quoted {
+                n += 1;
+            }
+        }
+        if n > best.1 {
+            best = (d, n);
+        }
+    }
+    Ok(best.0)
+}
+
+fn bad(line: u64, field: Option<&str>, reason: impl Into<String>) -> Reject {
+    Reject { line, field: field.map(str::to_string), reason: reason.into() }
+}
+
+/// Build a party from the mapped fields of one row.
+fn map_row(
+    line: u64,
+    fields: &[(String, String)],
+    default_kind: PartyKind,
+) -> std::result::Result<(NewParty, Vec<String>), Reject> {
+    let mut p = NewParty { kind: default_kind, ..Default::default() };
+    let mut address = PostalAddress::default();
+    let mut has_address = false;
+    let mut notes = Vec::new();
+    for (target, value) in fields {
+        let v = value.trim();
+        if v.is_empty() || target == "ignore" {
+            continue;
+        }
+        let t = target.as_str();
+        let some = || Some(v.to_string());
+        match t {
+            "kind" => {
+                p.kind = match v.to_ascii_lowercase().as_str() {
+                    "person" | "p" | "individual" => PartyKind::Person,
+                    "organization" | "organisation" | "org" | "company" | "o" => PartyKind::Organization,
+                    _ => return Err(bad(line, Some(t), format!("{v:?} is not person or organization"))),
+                }
+            }
+            "display_name" => p.display_name = some(),
+            "given_name" => p.given_name = some(),
+            "family_name" => p.family_name = some(),
+            "legal_name" => p.legal_name = some(),
+            "language" => p.language = some(),
+            "registration_number" => p.registration_number = some(),
+            "vat_number" => p.vat_number = some(),
+            "industry" => p.industry = some(),
+            "birth_date" => {
+                p.birth_date = Some(
+                    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map_err(|_| bad(line, Some(t), format!("{v:?} is not a date (YYYY-MM-DD)")))?,
+                )
+            }
+            "email" => p.contact_points.push(NewContactPoint::new(ContactValue::email(v))),
+            "phone" => p.contact_points.push(NewContactPoint::new(ContactValue::phone(v))),
+            "web" => p.contact_points.push(NewContactPoint::new(ContactValue::Web { url: v.to_string() })),
+            "tag" => p.tags.push(v.to_string()),
+            "tags" => p.tags.extend(v.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)),
+            "role" => {
+                let kind: RoleKind =
+                    v.to_ascii_lowercase().parse().map_err(|e: Error| bad(line, Some(t), e.to_string()))?;
+                let details: RoleDetails = serde_json::from_value(serde_json::json!({ "role": kind.as_str() }))
+                    .map_err(|e| bad(line, Some(t), e.to_string()))?;
+                p.roles.push(NewRole::from(details));
+            }
+            "note" => notes.push(v.to_string()),
+            "address.street" => (address.street, has_address) = (some(), true),
+            "address.street2" => (address.street2, has_address) = (some(), true),
+            "address.city" => (address.city, has_address) = (some(), true),
+            "address.region" => (address.region, has_address) = (some(), true),
+            "address.postal_code" => (address.postal_code, has_address) = (some(), true),
+            "address.country" => (address.country, has_address) = (v.to_string(), true),
+            other => {
+                if let Some(field) = other.strip_prefix("custom.") {
+                    p.custom.insert(field.to_string(), CustomValue::Text(v.to_string()));
+                } else if let Some(network) = other.strip_prefix("social.") {
+                    p.contact_points.push(NewContactPoint::new(ContactValue::Social {
+                        network: network.to_string(),
+                        handle: v.to_string(),
+                    }));
+                }
+            }
+        }
+    }
+    if has_address {
+        p.contact_points.push(NewContactPoint::new(ContactValue::Address(address)));
+    }
+    Ok((p, notes))
+}
+
+/// The party an upsert key finds, if any.
+fn find_by_key(tx: &Tx<'_>, key: &UpsertKey, p: &NewParty, region: Option<&str>) -> Result<Option<Uuid>> {
+    let ids = match key {
+        UpsertKey::None => return Ok(None),
+        UpsertKey::Email | UpsertKey::Phone => {
+            let want = if *key == UpsertKey::Email { crate::ContactKind::Email } else { crate::ContactKind::Phone };
+            let Some(c) = p.contact_points.iter().find(|c| c.value.kind() == want) else { return Ok(None) };
+            // A key that does not normalize matches nothing; creating the
+            // party then reports the bad value under its own field.
+            let Ok((v, _)) = c.value.clone().normalize(region) else { return Ok(None) };
+            sql::parties_with_contact(tx.conn(), want.as_str(), &v.key())?
+        }
+        UpsertKey::VatNumber => {
+            let Some(v) = &p.vat_number else { return Ok(None) };
+            let norm: String =
+                v.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+            sql::parties_with_vat(tx.conn(), &norm)?
+        }
+        UpsertKey::Custom(name) => {
+            let Some(v) = p.custom.get(name) else { return Ok(None) };
+            let defs = crate::custom::sql::load_defs(tx.conn())?;
+            let def = defs.iter().find(|d| &d.name == name && d.applies_to(p.kind.as_str())).ok_or_else(|| {
+                Error::validation("key", format!("no custom field {name:?} for {}s", p.kind.as_str()))
+            })?;
+            let v = v.clone().coerce(def)?;
+            sql::parties_with_custom(tx.conn(), def.id, &v.to_sql())?
+        }
+    };
+    match ids.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        many => Err(Error::validation("key", format!("the key matches {} parties; merge them first", many.len()))),
+    }
+}
+
+/// Write one row: create, or update the party its key finds.
+fn write_row(tx: &Tx<'_>, row: Row, key: &UpsertKey, region: Option<&str>, counts: &mut ImportProgress) -> Result<()> {
+    let found = find_by_key(tx, key, &row.party, region)?;
+    let party_id = match found {
+        Some(id) => {
+            let old = crate::party::sql::get_for_write(tx.conn(), id)?;
+            let (_, changed) = crate::party::upsert_into(tx, &old, row.party, region)?;
+            if changed {
+                counts.updated += 1;
+            } else {
+                counts.unchanged += 1;
+            }
+            id
+        }
+        None => {
+            let p = crate::party::create_in(tx, row.party, region)?;
+            counts.created += 1;
+            p.id
+        }
+    };
+    for body in row.notes {
+        if !sql::has_note(tx.conn(), party_id, body.trim())? {
+            let note = crate::party::sql::insert_note(tx, party_id, body.trim())?;
+            crate::search::sql::reindex_party(tx.conn(), party_id)?;
+            let json = serde_json::to_string(&note)?;
+            tx.record("note", &note.id, crate::AuditAction::Created, &json, &json)?;
+        }
+    }
+    Ok(())
+}
+
+/// Write a batch, each row in a savepoint: a bad row is rolled back alone.
+fn write_batch(
+    tx: &Tx<'_>,
+    rows: Vec<Row>,
+    key: &UpsertKey,
+    region: Option<&str>,
+    counts: &mut ImportProgress,
+    rejected: &mut Vec<(Reject, Vec<String>)>,
+) -> Result<()> {
+    for row in rows {
+        let (line, raw) = (row.line, row.raw.clone());
+        tx.conn().prepare_cached("SAVEPOINT import_row")?.execute([])?;
+        match write_row(tx, row, key, region, counts) {
+            Ok(()) => {
+                tx.conn().prepare_cached("RELEASE import_row")?.execute([])?;
+            }
+            Err(e) => {
+                tx.conn().prepare_cached("ROLLBACK TO import_row")?.execute([])?;
+                tx.conn().prepare_cached("RELEASE import_row")?.execute([])?;
+                match e {
+                    Error::Validation { field, reason } => rejected.push((bad(line, Some(&field), reason), raw)),
+                    Error::NotFound { entity, id } => {
+                        rejected.push((bad(line, None, format!("{entity} {id} not found")), raw))
+                    }
+                    other => return Err(other),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rows of the file, mapped, and the rows that could not be read.
+struct Source<R: Read> {
+    reader: csv::Reader<R>,
+    encoding: &'static Encoding,
+    targets: Vec<Option<String>>,
+    header_len: usize,
+    default_kind: PartyKind,
+    record: csv::ByteRecord,
+}
+
+impl<R: Read> Source<R> {
+    /// The next row: mapped, or rejected; `None` at the end.
+    fn next(&mut self) -> Result<Option<std::result::Result<Row, (Reject, Vec<String>)>>> {
+        let got = match self.reader.read_byte_record(&mut self.record) {
+            Ok(got) => got,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(Error::Io(std::io::Error::other(e.to_string())));
+                }
+                return Ok(Some(Err((bad(line, None, format!("unreadable row: {e}")), Vec::new()))));
+            }
+        };
+        if !got {
+            return Ok(None);
+        }
+        let line = self.record.position().map_or(0, |p| p.line());
+        let mut raw = Vec::with_capacity(self.record.len());
+        let mut decoded = Vec::with_capacity(self.record.len());
+        let mut problem = None;
+        for (i, bytes) in self.record.iter().enumerate() {
+            match self.encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(s) => {
+                    if s.chars().count() > MAX_FIELD && problem.is_none() {
+                        problem =
+                            Some(bad(line, None, format!("field {} has more than {MAX_FIELD} characters", i + 1)));
+                    }
+                    raw.push(s.chars().take(1000).collect::<String>());
+                    decoded.push(s.into_owned());
+                }
+                None => {
+                    let lossy = self.encoding.decode_without_bom_handling(bytes).0.into_owned();
+                    raw.push(lossy.chars().take(1000).collect());
+                    decoded.push(String::new());
+                    if problem.is_none() {
+                        problem = Some(bad(
+                            line,
+                            None,
+                            format!(
+                                "field {} is not valid {} (a wrong or mixed encoding)",
+                                i + 1,
+                                self.encoding.name()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(p) = problem {
+            return Ok(Some(Err((p, raw))));
+        }
+        if decoded.len() != self.header_len {
+            let hint = if decoded.iter().any(|f| f.contains('\n')) {
+                " (an unbalanced quote may have joined lines)"
+            } else {
+                ""
+            };
+            let reason = format!("ragged row: {} fields where the header has {}{hint}", decoded.len(), self.header_len);
+            return Ok(Some(Err((bad(line, None, reason), raw))));
+        }
+        let fields: Vec<(String, String)> =
+            self.targets.iter().zip(decoded).filter_map(|(t, v)| t.as_ref().map(|t| (t.clone(), v))).collect();
+        Ok(Some(match map_row(line, &fields, self.default_kind) {
+            Ok((party, notes)) => Ok(Row { line, party, notes, raw }),
+            Err(r) => Err((r, raw)),
+        }))
+    }
+}
+
+fn write_rejects(out: &mut Option<&mut dyn std::io::Write>, rejected: &[(Reject, Vec<String>)]) -> Result<()> {
+    if let Some(w) = out {
+        let mut csv = csv::WriterBuilder::new().flexible(true).from_writer(&mut **w);
+        for (r, raw) in rejected {
+            let mut rec = vec![r.line.to_string(), r.field.clone().unwrap_or_default(), r.reason.clone()];
+            rec.extend(raw.iter().cloned());
+            csv.write_record(&rec).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        }
+        csv.flush()?;
+    }
+    Ok(())
+}
+
+pub(super) fn run(
+    crm: &Crm,
+    input: impl Read,
+    options: &CsvOptions,
+    mut rejects: Option<&mut dyn std::io::Write>,
+    mut progress: Option<&mut dyn FnMut(&ImportProgress)>,
+) -> Result<ImportReport> {
+    for t in options.mapping.columns.values() {
+        check_target(t)?;
+    }
+    if options.mapping.columns.values().all(|t| t == "ignore") {
+        return Err(Error::validation("mapping.columns", "map at least one column"));
+    }
+    let batch_size = options.batch_size.clamp(1, 100_000);
+    // Read a sample to decide the encoding, then stream the rest.
+    let mut input = BufReader::with_capacity(SAMPLE, input);
+    let mut sample = Vec::with_capacity(SAMPLE);
+    (&mut input).take(SAMPLE as u64).read_to_end(&mut sample)?;
+    let encoding = pick_encoding(options.encoding.as_deref(), &sample)?;
+    let stream = std::io::Cursor::new(sample).chain(input);
+    let ascii_compatible = encoding.is_ascii_compatible();
+    // UTF-16 (not ASCII-compatible) is turned into UTF-8 before parsing.
+    let (stream, field_encoding): (Box<dyn Read>, &'static Encoding) = if ascii_compatible {
+        (Box::new(stream), encoding)
+    } else {
+        (
+            Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding)).build(stream)),
+            encoding_rs::UTF_8,
+        )
+    };
+    let mut stream = BufReader::with_capacity(SAMPLE, stream);
+    // Skip a UTF-8 byte order mark.
+    if stream.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        stream.consume(3);
+    }
+    let head = stream.fill_buf()?;
+    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').next().unwrap_or_default()).into_owned();
+    let delimiter = pick_delimiter(options.delimiter, &first_line)?;
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(stream);
+    let headers: Vec<String> = reader
+        .byte_headers()
+        .map_err(|e| Error::validation("header", format!("the header line cannot be read: {e}")))?
+        .iter()
+        .map(|h| field_encoding.decode_without_bom_handling(h).0.trim().to_string())
+        .collect();
+    for col in options.mapping.columns.keys() {
+        if !headers.iter().any(|h| h == col) {
+            return Err(Error::validation(
+                "mapping.columns",
+                format!("the file has no column {col:?} (it has {headers:?})"),
+            ));
+        }
+    }
+    let targets: Vec<Option<String>> = headers.iter().map(|h| options.mapping.columns.get(h).cloned()).collect();
+    let mut source = Source {
+        reader,
+        encoding: field_encoding,
+        targets,
+        header_len: headers.len(),
+        default_kind: options.mapping.default_kind,
+        record: csv::ByteRecord::new(),
+    };
+    let region = crm.store.options.default_region.clone();
+    let key = options.mapping.key.clone();
+    let mut counts = ImportProgress::default();
+    let mut kept: Vec<Reject> = Vec::new();
+    let mut note_rejects = |rejected: &mut Vec<(Reject, Vec<String>)>,
+                            counts: &mut ImportProgress,
+                            rejects: &mut Option<&mut dyn std::io::Write>|
+     -> Result<()> {
+        counts.rejected += rejected.len() as u64;
+        write_rejects(rejects, rejected)?;
+        for (r, _) in rejected.drain(..) {
+            if kept.len() < 1000 {
+                kept.push(r);
+            }
+        }
+        Ok(())
+    };
+    let mut rolled_back = options.dry_run;
+    match options.mode {
+        ImportMode::RowByRow => loop {
+            let mut batch = Vec::with_capacity(batch_size);
+            let mut rejected = Vec::new();
+            let mut done = false;
+            while batch.len() < batch_size {
+                match source.next()? {
+                    None => {
+                        done = true;
+                        break;
+                    }
+                    Some(Ok(row)) => batch.push(row),
+                    Some(Err(r)) => rejected.push(r),
+                }
+                counts.rows += 1;
+            }
+            if !batch.is_empty() {
+                crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
+                    write_batch(tx, batch, &key, region.as_deref(), &mut counts, &mut rejected)
+                })?;
+            }
+            rejected.sort_by_key(|r| r.0.line);
+            note_rejects(&mut rejected, &mut counts, &mut rejects)?;
+            if let Some(f) = progress.as_mut() {
+                f(&counts);
+            }
+            if done {
+                break;
+            }
+        },
+        ImportMode::AllOrNothing => {
+            let mut rejected = Vec::new();
+            let any_bad = crm.store.write_decide(&crm.actor, |tx| {
+                loop {
+                    let mut batch = Vec::with_capacity(batch_size);
+                    let mut done = false;
+                    while batch.len() < batch_size {
+                        match source.next()? {
+                            None => {
+                                done = true;
+                                break;
+                            }
+                            Some(Ok(row)) => batch.push(row),
+                            Some(Err(r)) => rejected.push(r),
+                        }
+                        counts.rows += 1;
+                    }
+                    write_batch(tx, batch, &key, region.as_deref(), &mut counts, &mut rejected)?;
+                    if let Some(f) = progress.as_mut() {
+                        f(&counts);
+                    }
+                    if done {
+                        break;
+                    }
+                }
+                let any_bad = !rejected.is_empty();
+                Ok((any_bad, !any_bad && !options.dry_run))
+            })?;
+            rejected.sort_by_key(|r| r.0.line);
+            note_rejects(&mut rejected, &mut counts, &mut rejects)?;
+            rolled_back |= any_bad;
+        }
+    }
+    Ok(ImportReport {
+        counts,
+        rejects: kept,
+        rolled_back,
+        encoding: encoding.name().to_string(),
+        delimiter: delimiter as char,
+    })
+}
