@@ -133,7 +133,7 @@ fn encodings_declared_and_detected() {
         .unwrap();
     assert_eq!(r.counts.created, 1);
     assert_eq!(crm.search_parties(&SearchQuery::new("müller")).unwrap()[0].party.display_name, "José Müller");
-    let bom = format!("\u{feff}name,surname,mail\nOla,Nordmann,ola@fjord.no\n");
+    let bom = "\u{feff}name,surname,mail\nOla,Nordmann,ola@fjord.no\n";
     assert_eq!(crm.import_csv(bom.as_bytes(), &opts(m.clone()), None, None).unwrap().counts.created, 1);
     // Declared UTF-8 but a row in another encoding: that row is rejected, the others import.
     let mut mixed = b"name,surname,mail\nGood,Row,good@row.lv\n".to_vec();

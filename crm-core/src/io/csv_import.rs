@@ -289,6 +289,9 @@ fn write_batch(
     Ok(())
 }
 
+/// A row read: mapped, or rejected with what was read of it.
+type ReadRow = std::result::Result<Row, (Reject, Vec<String>)>;
+
 /// The rows of the file, mapped, and the rows that could not be read.
 struct Source<R: Read> {
     reader: csv::Reader<R>,
@@ -301,7 +304,7 @@ struct Source<R: Read> {
 
 impl<R: Read> Source<R> {
     /// The next row: mapped, or rejected; `None` at the end.
-    fn next(&mut self) -> Result<Option<std::result::Result<Row, (Reject, Vec<String>)>>> {
+    fn next(&mut self) -> Result<Option<ReadRow>> {
         let got = match self.reader.read_byte_record(&mut self.record) {
             Ok(got) => got,
             Err(e) => {
