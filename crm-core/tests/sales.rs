@@ -275,6 +275,10 @@ fn importing_the_same_order_twice_stores_it_once() {
     assert_eq!(c.total, 19_800);
     let statuses: Vec<_> = c.status_history.iter().map(|s| s.to).collect();
     assert_eq!(statuses, [OrderStatus::Placed, OrderStatus::Paid, OrderStatus::Shipped]);
+    // Sent again without a placing time, an order keeps the one stored.
+    let mut undated = order(2, OrderStatus::Shipped);
+    undated.placed_at = None;
+    assert_eq!(crm.import_order(undated).unwrap().1, UpsertOutcome::Unchanged);
     // Going back is refused.
     let r = crm.import_order(order(2, OrderStatus::Draft));
     assert_eq!(r.unwrap_err().field(), Some("status"));

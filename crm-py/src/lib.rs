@@ -8,9 +8,14 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
+mod record_macro;
+mod activity;
 mod convert;
+mod dedup;
 mod errors;
 mod records;
+mod sales;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -18,15 +23,24 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use crm_core::{
-    ArchivedFilter, ContactPointPatch, NeighbourQuery, NewFieldDef, NewParty, NewRelationship, NewRelationshipType,
-    Options, PartyFilter, PartyKind, PartyPatch, PartyQuery, RelationshipPatch, RolePatch,
+    ArchivedFilter, ContactPointPatch, InteractionLinks, InteractionPatch, LeadConversion, LeadPatch, MatchConfig,
+    MergeRequest, NeighbourQuery, NewFieldDef, NewInteraction, NewLead, NewOpportunity, NewOrder, NewParty,
+    NewPipeline, NewPriceList, NewProduct, NewRelationship, NewRelationshipType, NewTask, OpportunityPatch, Options,
+    OrderQuery, PartyChoice, PartyFilter, PartyKind, PartyPatch, PartyQuery, ProductPatch, RelationshipPatch,
+    RolePatch, SearchQuery, TaskPatch, TimelineQuery,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyString, PyTuple};
 
+use activity::{Interaction, Participant, Task};
 use convert::*;
+use dedup::{DuplicateCandidate, DuplicatePair, MergeOutcome, MergeRecord, SearchHit};
 use errors::{IntoPyResult, guard, type_error};
 use records::*;
+use sales::{
+    Lead, LeadScoreRule, Money, Opportunity, OpportunityContact, OpportunityPartner, Order, OrderLine,
+    OrderStatusChange, Pipeline, PipelineSummary, PriceList, PriceQuote, Product, Stage, StageSummary, StageVisit,
+};
 
 type Fields<'py> = Vec<(String, Bound<'py, PyAny>)>;
 
@@ -224,6 +238,79 @@ fn party_patch(fields: Fields<'_>, func: &str) -> PyResult<PartyPatch> {
         }
     }
     Ok(p)
+}
+
+/// An optional int argument (None stays None).
+fn opt_int<T: for<'a, 'py> FromPyObject<'a, 'py>>(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<T>> {
+    match obj {
+        Some(o) if !o.is_none() => integer(o, field).map(Some),
+        _ => Ok(None),
+    }
+}
+
+// ------------------------------------------------------------ order input
+
+const ORDER_KEYS: &[&str] =
+    &["lines", "channel", "external_id", "opportunity_id", "price_list_id", "status", "placed_at"];
+
+/// A new order from its party, currency and keyword arguments.
+fn new_order(
+    party_id: &Bound<'_, PyAny>,
+    currency: &Bound<'_, PyAny>,
+    fields: Fields<'_>,
+    ctx: &str,
+    unexpected: &dyn Fn(&str) -> PyErr,
+) -> PyResult<NewOrder> {
+    let mut o =
+        NewOrder::new(uuid(party_id, &ctx_field(ctx, "party_id"))?, text(currency, &ctx_field(ctx, "currency"))?);
+    let mut lines = None;
+    for (k, v) in &fields {
+        if !ORDER_KEYS.contains(&k.as_str()) {
+            return Err(unexpected(k));
+        }
+        let f = ctx_field(ctx, k);
+        let x = Some(v);
+        match k.as_str() {
+            "lines" => lines = Some(sales::order_lines(v, &f)?),
+            "channel" => o.channel = opt_enum(x, &f)?.unwrap_or_default(),
+            "external_id" => o.external_id = opt_text(x, &f)?,
+            "opportunity_id" => o.opportunity_id = opt_uuid(x, &f)?,
+            "price_list_id" => o.price_list_id = opt_uuid(x, &f)?,
+            "status" => o.status = opt_enum(x, &f)?.unwrap_or_default(),
+            "placed_at" => o.placed_at = opt_datetime(x, &f)?,
+            _ => {}
+        }
+    }
+    o.lines = lines.ok_or_else(|| type_error(ctx, "an order needs lines=[{...}, ...]"))?;
+    Ok(o)
+}
+
+/// An order given as a dict (in `create_orders([...])`).
+fn order_from_dict(obj: &Bound<'_, PyAny>, ctx: &str) -> PyResult<NewOrder> {
+    let mut fields = mapping(obj, ctx)?;
+    let mut take = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+        let pos = fields
+            .iter()
+            .position(|(k, _)| k == key)
+            .ok_or_else(|| type_error(ctx, format!("an order needs {key:?}")))?;
+        Ok(fields.remove(pos).1)
+    };
+    let party_id = take("party_id")?;
+    let currency = take("currency")?;
+    new_order(&party_id, &currency, fields, ctx, &|k| type_error(ctx, format!("unexpected key {k:?}")))
+}
+
+/// Matching settings from a dict (defaults for what it leaves out).
+fn match_config(obj: Option<&Bound<'_, PyAny>>) -> PyResult<MatchConfig> {
+    match obj.filter(|o| !o.is_none()) {
+        None => Ok(MatchConfig::default()),
+        Some(c) => {
+            if !c.is_instance_of::<PyDict>() {
+                return Err(type_error("config", "expected a dict of matching settings"));
+            }
+            from_json(c.py(), to_json(c, "config")?, "config")
+        }
+    }
 }
 
 // ------------------------------------------------------------ list filters
@@ -1070,6 +1157,1059 @@ impl Crm {
         })
     }
 
+    // -------------------------------------------------------- interactions
+
+    /// Record an interaction: `channel` ("email", "phone_call", "meeting",
+    /// …), a subject, and its participants as `(party_id, role)` pairs.
+    #[pyo3(signature = (channel, subject, *, participants=None, direction=None, occurred_at=None, duration_seconds=None, body=None, outcome=None, opportunity_id=None, order_id=None, campaign_id=None, case_id=None, lead_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn record_interaction(
+        &self,
+        py: Python<'_>,
+        channel: &Bound<'_, PyAny>,
+        subject: &Bound<'_, PyAny>,
+        participants: Option<&Bound<'_, PyAny>>,
+        direction: Option<&Bound<'_, PyAny>>,
+        occurred_at: Option<&Bound<'_, PyAny>>,
+        duration_seconds: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyAny>>,
+        outcome: Option<&Bound<'_, PyAny>>,
+        opportunity_id: Option<&Bound<'_, PyAny>>,
+        order_id: Option<&Bound<'_, PyAny>>,
+        campaign_id: Option<&Bound<'_, PyAny>>,
+        case_id: Option<&Bound<'_, PyAny>>,
+        lead_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Interaction> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let new = NewInteraction {
+                channel: enum_value(channel, "channel")?,
+                direction: opt_enum(direction, "direction")?.unwrap_or_default(),
+                occurred_at: opt_datetime(occurred_at, "occurred_at")?,
+                duration_seconds: opt_int(duration_seconds, "duration_seconds")?,
+                subject: text(subject, "subject")?,
+                body: opt_text(body, "body")?,
+                outcome: opt_text(outcome, "outcome")?,
+                participants: match participants.filter(|p| !p.is_none()) {
+                    Some(p) => activity::participants(p, "participants")?,
+                    None => Vec::new(),
+                },
+                links: InteractionLinks {
+                    opportunity_id: opt_uuid(opportunity_id, "opportunity_id")?,
+                    order_id: opt_uuid(order_id, "order_id")?,
+                    campaign_id: opt_uuid(campaign_id, "campaign_id")?,
+                    case_id: opt_uuid(case_id, "case_id")?,
+                    lead_id: opt_uuid(lead_id, "lead_id")?,
+                },
+            };
+            py.detach(|| db.record_interaction(new)).py_err(py).map(Interaction)
+        })
+    }
+
+    /// An interaction by id.
+    fn get_interaction(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Interaction> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_interaction(id)).py_err(py).map(Interaction)
+        })
+    }
+
+    /// Change an interaction's `subject`, `body`, `outcome` or
+    /// `duration_seconds` (None clears all but the subject).
+    #[pyo3(
+        signature = (id, version, **fields),
+        text_signature = "(self, id, version, *, subject=..., body=..., outcome=..., duration_seconds=...)"
+    )]
+    fn update_interaction(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Interaction> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let mut patch = InteractionPatch::default();
+            for (k, x) in kwargs_of(fields)? {
+                let f = k.as_str();
+                match f {
+                    "subject" => patch.subject = Some(text(&x, f)?),
+                    "body" => patch.body = Some(clear_or(&x, |o| text(o, f))?),
+                    "outcome" => patch.outcome = Some(clear_or(&x, |o| text(o, f))?),
+                    "duration_seconds" => patch.duration_seconds = Some(clear_or(&x, |o| integer(o, f))?),
+                    other => return Err(unexpected_kwarg("update_interaction", other)),
+                }
+            }
+            py.detach(|| db.update_interaction(id, v, &patch)).py_err(py).map(Interaction)
+        })
+    }
+
+    /// Delete an interaction.
+    fn delete_interaction(&self, py: Python<'_>, id: &Bound<'_, PyAny>, version: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            py.detach(|| db.delete_interaction(id, v)).py_err(py)
+        })
+    }
+
+    /// Iterate over a party's interactions, newest first, fetching pages
+    /// as you go; an organization's include its members' unless
+    /// `include_members=False`.
+    #[pyo3(
+        signature = (party_id, **filters),
+        text_signature = "(self, party_id, *, channel=None, occurred_from=None, occurred_to=None, opportunity_id=None, order_id=None, campaign_id=None, case_id=None, lead_id=None, include_members=True, page_size=None)"
+    )]
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        party_id: &Bound<'_, PyAny>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<InteractionIterator> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let party_id = uuid(party_id, "party_id")?;
+            let mut query = TimelineQuery::default();
+            for (k, x) in kwargs_of(filters)? {
+                let f = k.as_str();
+                if activity::set_link(&mut query.links, f, &x)? {
+                    continue;
+                }
+                match f {
+                    "channel" => query.channel = opt_enum(Some(&x), f)?,
+                    "occurred_from" => query.from = opt_datetime(Some(&x), f)?,
+                    "occurred_to" => query.to = opt_datetime(Some(&x), f)?,
+                    "include_members" => query.include_members = boolean(&x, f)?,
+                    "page_size" => {
+                        if !x.is_none() {
+                            query.limit = integer(&x, f)?;
+                        }
+                    }
+                    other => return Err(unexpected_kwarg("timeline", other)),
+                }
+            }
+            // The first page is read now, so that a bad argument or an
+            // unknown party raises here rather than on the first next().
+            let first = {
+                let db = db.clone();
+                let q = query.clone();
+                py.detach(move || db.timeline(party_id, &q)).py_err(py)?
+            };
+            query.after = first.next.clone();
+            Ok(InteractionIterator { db, party_id, done: first.next.is_none(), buffer: first.items.into(), query })
+        })
+    }
+
+    // -------------------------------------------------------- tasks
+
+    /// Create a task: a subject, and optionally a description, a due time,
+    /// an owner, a priority ("low", "normal", "high", "urgent"), a party,
+    /// and a link to a record as `("party", id)` or `("interaction", id)`.
+    #[pyo3(signature = (subject, *, description=None, due_at=None, owner=None, priority=None, party_id=None, link=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_task(
+        &self,
+        py: Python<'_>,
+        subject: &Bound<'_, PyAny>,
+        description: Option<&Bound<'_, PyAny>>,
+        due_at: Option<&Bound<'_, PyAny>>,
+        owner: Option<&Bound<'_, PyAny>>,
+        priority: Option<&Bound<'_, PyAny>>,
+        party_id: Option<&Bound<'_, PyAny>>,
+        link: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Task> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let new = NewTask {
+                subject: text(subject, "subject")?,
+                description: opt_text(description, "description")?,
+                due_at: opt_datetime(due_at, "due_at")?,
+                owner: opt_text(owner, "owner")?,
+                priority: opt_enum(priority, "priority")?.unwrap_or_default(),
+                party_id: opt_uuid(party_id, "party_id")?,
+                link: match link.filter(|l| !l.is_none()) {
+                    Some(l) => Some(activity::record_link(l, "link")?),
+                    None => None,
+                },
+            };
+            py.detach(|| db.create_task(new)).py_err(py).map(Task)
+        })
+    }
+
+    /// A task by id.
+    fn get_task(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Task> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_task(id)).py_err(py).map(Task)
+        })
+    }
+
+    /// Change a task: `subject`, `description`, `due_at`, `owner` (None
+    /// clears), `priority`, `status` ("open", "in_progress", "done",
+    /// "cancelled").
+    #[pyo3(
+        signature = (id, version, **fields),
+        text_signature = "(self, id, version, *, subject=..., description=..., due_at=..., owner=..., priority=..., status=...)"
+    )]
+    fn update_task(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Task> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let mut patch = TaskPatch::default();
+            for (k, x) in kwargs_of(fields)? {
+                let f = k.as_str();
+                match f {
+                    "subject" => patch.subject = Some(text(&x, f)?),
+                    "description" => patch.description = Some(clear_or(&x, |o| text(o, f))?),
+                    "due_at" => patch.due_at = Some(clear_or(&x, |o| datetime(o, f))?),
+                    "owner" => patch.owner = Some(clear_or(&x, |o| text(o, f))?),
+                    "priority" => patch.priority = Some(enum_value(&x, f)?),
+                    "status" => patch.status = Some(enum_value(&x, f)?),
+                    other => return Err(unexpected_kwarg("update_task", other)),
+                }
+            }
+            py.detach(|| db.update_task(id, v, &patch)).py_err(py).map(Task)
+        })
+    }
+
+    /// Delete a task.
+    fn delete_task(&self, py: Python<'_>, id: &Bound<'_, PyAny>, version: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            py.detach(|| db.delete_task(id, v)).py_err(py)
+        })
+    }
+
+    /// A party's open tasks (open or in progress).
+    fn open_tasks(&self, py: Python<'_>, party_id: &Bound<'_, PyAny>) -> PyResult<Vec<Task>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(party_id, "party_id")?;
+            let tasks = py.detach(|| db.open_tasks(id)).py_err(py)?;
+            Ok(tasks.into_iter().map(Task).collect())
+        })
+    }
+
+    /// Open tasks due before `now` (the current time if None), of one
+    /// owner or all, earliest due first, at most `limit`.
+    #[pyo3(signature = (*, now=None, owner=None, limit=None), text_signature = "(self, *, now=None, owner=None, limit=100)")]
+    fn overdue_tasks(
+        &self,
+        py: Python<'_>,
+        now: Option<&Bound<'_, PyAny>>,
+        owner: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Task>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let now = opt_datetime(now, "now")?;
+            let owner = opt_text(owner, "owner")?;
+            let limit: usize = opt_int(limit, "limit")?.unwrap_or(100);
+            let tasks = py.detach(|| db.overdue_tasks(now, owner.as_deref(), limit)).py_err(py)?;
+            Ok(tasks.into_iter().map(Task).collect())
+        })
+    }
+
+    // -------------------------------------------------------- leads
+
+    /// Record a lead; it is scored by the rules in force.
+    #[pyo3(
+        signature = (**fields),
+        text_signature = "(self, *, given_name=None, family_name=None, email=None, phone=None, company_name=None, title=None, country=None, source=None, campaign_id=None, utm=None, notes=None, owner=None)"
+    )]
+    fn create_lead(&self, py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<Lead> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut new = NewLead::default();
+            for (k, x) in kwargs_of(fields)? {
+                let f = k.as_str();
+                let o = Some(&x);
+                match f {
+                    "source" => new.source = opt_text(o, f)?,
+                    "campaign_id" => new.campaign_id = opt_uuid(o, f)?,
+                    "utm" => {
+                        if !x.is_none() {
+                            new.utm = sales::utm(&x, f)?;
+                        }
+                    }
+                    "given_name" => new.given_name = opt_text(o, f)?,
+                    "family_name" => new.family_name = opt_text(o, f)?,
+                    "email" => new.email = opt_text(o, f)?,
+                    "phone" => new.phone = opt_text(o, f)?,
+                    "company_name" => new.company_name = opt_text(o, f)?,
+                    "title" => new.title = opt_text(o, f)?,
+                    "country" => new.country = opt_text(o, f)?,
+                    "notes" => new.notes = opt_text(o, f)?,
+                    "owner" => new.owner = opt_text(o, f)?,
+                    other => return Err(unexpected_kwarg("create_lead", other)),
+                }
+            }
+            py.detach(|| db.create_lead(new)).py_err(py).map(Lead)
+        })
+    }
+
+    /// A lead by id.
+    fn get_lead(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Lead> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_lead(id)).py_err(py).map(Lead)
+        })
+    }
+
+    /// Leads in a status (all if None), newest first, at most `limit`.
+    #[pyo3(signature = (*, status=None, limit=None), text_signature = "(self, *, status=None, limit=100)")]
+    fn leads(
+        &self,
+        py: Python<'_>,
+        status: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Lead>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let status = opt_enum(status, "status")?;
+            let limit: usize = opt_int(limit, "limit")?.unwrap_or(100);
+            let leads = py.detach(|| db.leads(status, limit)).py_err(py)?;
+            Ok(leads.into_iter().map(Lead).collect())
+        })
+    }
+
+    /// Change a lead's details (None clears) or its `status` ("working",
+    /// "qualified", "disqualified" with a `disqualify_reason`, …).
+    #[pyo3(
+        signature = (id, version, **fields),
+        text_signature = "(self, id, version, *, status=..., disqualify_reason=..., given_name=..., family_name=..., email=..., phone=..., company_name=..., title=..., owner=..., notes=...)"
+    )]
+    fn update_lead(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Lead> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let mut patch = LeadPatch::default();
+            for (k, x) in kwargs_of(fields)? {
+                let f = k.as_str();
+                let t = |o: &Bound<'_, PyAny>| text(o, f);
+                match f {
+                    "status" => patch.status = Some(enum_value(&x, f)?),
+                    "disqualify_reason" => patch.disqualify_reason = opt_text(Some(&x), f)?,
+                    "given_name" => patch.given_name = Some(clear_or(&x, t)?),
+                    "family_name" => patch.family_name = Some(clear_or(&x, t)?),
+                    "email" => patch.email = Some(clear_or(&x, t)?),
+                    "phone" => patch.phone = Some(clear_or(&x, t)?),
+                    "company_name" => patch.company_name = Some(clear_or(&x, t)?),
+                    "title" => patch.title = Some(clear_or(&x, t)?),
+                    "owner" => patch.owner = Some(clear_or(&x, t)?),
+                    "notes" => patch.notes = Some(clear_or(&x, t)?),
+                    other => return Err(unexpected_kwarg("update_lead", other)),
+                }
+            }
+            py.detach(|| db.update_lead(id, v, &patch)).py_err(py).map(Lead)
+        })
+    }
+
+    /// The interactions recorded with a lead, newest first.
+    fn lead_interactions(&self, py: Python<'_>, lead_id: &Bound<'_, PyAny>) -> PyResult<Vec<Interaction>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(lead_id, "lead_id")?;
+            let found = py.detach(|| db.lead_interactions(id)).py_err(py)?;
+            Ok(found.into_iter().map(Interaction).collect())
+        })
+    }
+
+    /// The lead scoring rules in force.
+    fn lead_score_rules(&self, py: Python<'_>) -> PyResult<Vec<LeadScoreRule>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let rules = py.detach(|| db.lead_score_rules()).py_err(py)?;
+            Ok(rules.into_iter().map(LeadScoreRule).collect())
+        })
+    }
+
+    /// Replace the lead scoring rules (dicts `{"condition": "source",
+    /// "value": "web", "points": 10}`) and rescore the leads.
+    fn set_lead_score_rules(&self, py: Python<'_>, rules: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let rules = items(rules, "rules")?
+                .iter()
+                .enumerate()
+                .map(|(i, r)| sales::score_rule(r, &format!("rules[{i}]")))
+                .collect::<PyResult<Vec<_>>>()?;
+            py.detach(|| db.set_lead_score_rules(rules)).py_err(py)
+        })
+    }
+
+    /// Convert a lead into a person and an organization — each "new", an
+    /// existing party's id, or "skip" — and, given `opportunity={"pipeline_id":
+    /// ..., "amount": Money(...)}`, an opportunity. Returns the lead and the
+    /// opportunity (or None).
+    #[pyo3(
+        signature = (id, version, *, person=None, organization=None, opportunity=None),
+        text_signature = "(self, id, version, *, person='new', organization='new', opportunity=None)"
+    )]
+    fn convert_lead(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        person: Option<&Bound<'_, PyAny>>,
+        organization: Option<&Bound<'_, PyAny>>,
+        opportunity: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(Lead, Option<Opportunity>)> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let choice = |o: Option<&Bound<'_, PyAny>>, f: &str| -> PyResult<PartyChoice> {
+                match o.filter(|x| !x.is_none()) {
+                    Some(x) => sales::party_choice(x, f),
+                    None => Ok(PartyChoice::New),
+                }
+            };
+            let how = LeadConversion {
+                person: choice(person, "person")?,
+                organization: choice(organization, "organization")?,
+                opportunity: match opportunity.filter(|o| !o.is_none()) {
+                    Some(o) => Some(sales::opportunity_spec(o, "opportunity")?),
+                    None => None,
+                },
+            };
+            let (lead, opp) = py.detach(|| db.convert_lead(id, v, &how)).py_err(py)?;
+            Ok((Lead(lead), opp.map(Opportunity)))
+        })
+    }
+
+    // -------------------------------------------------------- pipelines
+
+    /// Create a pipeline; `stages` in order, each a dict `{"name": ...,
+    /// "probability": 20, "outcome": "open"}` or a `(name, probability,
+    /// outcome)` tuple.
+    fn create_pipeline(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyAny>,
+        stages: &Bound<'_, PyAny>,
+    ) -> PyResult<Pipeline> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let new = NewPipeline {
+                name: text(name, "name")?,
+                stages: items(stages, "stages")?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| sales::new_stage(s, &format!("stages[{i}]")))
+                    .collect::<PyResult<Vec<_>>>()?,
+            };
+            py.detach(|| db.create_pipeline(new)).py_err(py).map(Pipeline)
+        })
+    }
+
+    /// A pipeline by id.
+    fn get_pipeline(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Pipeline> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_pipeline(id)).py_err(py).map(Pipeline)
+        })
+    }
+
+    /// Every pipeline, by name.
+    fn pipelines(&self, py: Python<'_>) -> PyResult<Vec<Pipeline>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let found = py.detach(|| db.pipelines()).py_err(py)?;
+            Ok(found.into_iter().map(Pipeline).collect())
+        })
+    }
+
+    /// Each stage of a pipeline with the count and amounts of its
+    /// opportunities, per currency.
+    fn pipeline_summary(&self, py: Python<'_>, pipeline_id: &Bound<'_, PyAny>) -> PyResult<PipelineSummary> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(pipeline_id, "pipeline_id")?;
+            py.detach(|| db.pipeline_summary(id)).py_err(py).map(PipelineSummary)
+        })
+    }
+
+    // -------------------------------------------------------- opportunities
+
+    /// Create an opportunity for an account (organization or person) in a
+    /// pipeline, in its first stage unless `stage_id` is given. `amount`
+    /// is a `Money` or an `(amount, "EUR")` pair in minor units.
+    #[pyo3(signature = (name, account_id, pipeline_id, amount, *, stage_id=None, probability=None, expected_close=None, owner=None, source=None, contacts=None, partners=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_opportunity(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyAny>,
+        account_id: &Bound<'_, PyAny>,
+        pipeline_id: &Bound<'_, PyAny>,
+        amount: &Bound<'_, PyAny>,
+        stage_id: Option<&Bound<'_, PyAny>>,
+        probability: Option<&Bound<'_, PyAny>>,
+        expected_close: Option<&Bound<'_, PyAny>>,
+        owner: Option<&Bound<'_, PyAny>>,
+        source: Option<&Bound<'_, PyAny>>,
+        contacts: Option<&Bound<'_, PyAny>>,
+        partners: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Opportunity> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut new = NewOpportunity::new(
+                text(name, "name")?,
+                uuid(account_id, "account_id")?,
+                uuid(pipeline_id, "pipeline_id")?,
+                sales::money(amount, "amount")?,
+            );
+            new.stage_id = opt_uuid(stage_id, "stage_id")?;
+            new.probability = opt_int(probability, "probability")?;
+            new.expected_close = opt_date(expected_close, "expected_close")?;
+            new.owner = opt_text(owner, "owner")?;
+            new.source = opt_text(source, "source")?;
+            if let Some(c) = contacts.filter(|c| !c.is_none()) {
+                new.contacts = sales::contacts(c, "contacts")?;
+            }
+            if let Some(p) = partners.filter(|p| !p.is_none()) {
+                new.partners = sales::partners(p, "partners")?;
+            }
+            py.detach(|| db.create_opportunity(new)).py_err(py).map(Opportunity)
+        })
+    }
+
+    /// An opportunity by id, with its contacts, partners and stage history.
+    fn get_opportunity(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Opportunity> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_opportunity(id)).py_err(py).map(Opportunity)
+        })
+    }
+
+    /// The opportunities of an account, newest first.
+    fn opportunities_of(&self, py: Python<'_>, account_id: &Bound<'_, PyAny>) -> PyResult<Vec<Opportunity>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(account_id, "account_id")?;
+            let found = py.detach(|| db.opportunities_of(id)).py_err(py)?;
+            Ok(found.into_iter().map(Opportunity).collect())
+        })
+    }
+
+    /// Change an opportunity: `name`, `amount`, `probability` (None: the
+    /// stage's), `expected_close`, `owner` (None clears), `contacts`,
+    /// `partners` (given whole). Stages change with `move_opportunity`.
+    #[pyo3(
+        signature = (id, version, **fields),
+        text_signature = "(self, id, version, *, name=..., amount=..., probability=..., expected_close=..., owner=..., contacts=..., partners=...)"
+    )]
+    fn update_opportunity(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Opportunity> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let mut patch = OpportunityPatch::default();
+            for (k, x) in kwargs_of(fields)? {
+                let f = k.as_str();
+                match f {
+                    "name" => patch.name = Some(text(&x, f)?),
+                    "amount" => patch.amount = Some(sales::money(&x, f)?),
+                    "probability" => patch.probability = Some(clear_or(&x, |o| integer(o, f))?),
+                    "expected_close" => patch.expected_close = Some(clear_or(&x, |o| date(o, f))?),
+                    "owner" => patch.owner = Some(clear_or(&x, |o| text(o, f))?),
+                    "contacts" => patch.contacts = Some(sales::contacts(&x, f)?),
+                    "partners" => patch.partners = Some(sales::partners(&x, f)?),
+                    other => return Err(unexpected_kwarg("update_opportunity", other)),
+                }
+            }
+            py.detach(|| db.update_opportunity(id, v, &patch)).py_err(py).map(Opportunity)
+        })
+    }
+
+    /// Move an opportunity to another stage of its pipeline; a won or lost
+    /// stage closes it (with `reason`), an open one reopens it.
+    #[pyo3(signature = (id, version, stage_id, *, reason=None))]
+    fn move_opportunity(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        stage_id: &Bound<'_, PyAny>,
+        reason: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Opportunity> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let stage = uuid(stage_id, "stage_id")?;
+            let reason = opt_text(reason, "reason")?;
+            py.detach(|| db.move_opportunity(id, v, stage, reason.as_deref())).py_err(py).map(Opportunity)
+        })
+    }
+
+    // -------------------------------------------------------- catalog
+
+    /// Create a product; the SKU must be new. `unit` is "pcs" unless given.
+    #[pyo3(signature = (sku, name, *, category=None, unit=None, description=None))]
+    fn create_product(
+        &self,
+        py: Python<'_>,
+        sku: &Bound<'_, PyAny>,
+        name: &Bound<'_, PyAny>,
+        category: Option<&Bound<'_, PyAny>>,
+        unit: Option<&Bound<'_, PyAny>>,
+        description: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Product> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut new = NewProduct::new(text(sku, "sku")?, text(name, "name")?);
+            new.category = opt_text(category, "category")?;
+            new.unit = opt_text(unit, "unit")?;
+            new.description = opt_text(description, "description")?;
+            py.detach(|| db.create_product(new)).py_err(py).map(Product)
+        })
+    }
+
+    /// A product by id.
+    fn get_product(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Product> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_product(id)).py_err(py).map(Product)
+        })
+    }
+
+    /// A product by SKU.
+    fn product_by_sku(&self, py: Python<'_>, sku: &Bound<'_, PyAny>) -> PyResult<Product> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let sku = text(sku, "sku")?;
+            py.detach(|| db.product_by_sku(&sku)).py_err(py).map(Product)
+        })
+    }
+
+    /// Products by category and name; only active ones unless
+    /// `include_inactive`.
+    #[pyo3(signature = (*, category=None, include_inactive=false))]
+    fn products(
+        &self,
+        py: Python<'_>,
+        category: Option<&Bound<'_, PyAny>>,
+        include_inactive: bool,
+    ) -> PyResult<Vec<Product>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let category = opt_text(category, "category")?;
+            let found = py.detach(|| db.products(category.as_deref(), include_inactive)).py_err(py)?;
+            Ok(found.into_iter().map(Product).collect())
+        })
+    }
+
+    /// Change a product: `name`, `category` (None clears), `unit`,
+    /// `active`, `description` (None clears).
+    #[pyo3(
+        signature = (id, version, **fields),
+        text_signature = "(self, id, version, *, name=..., category=..., unit=..., active=..., description=...)"
+    )]
+    fn update_product(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Product> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let mut patch = ProductPatch::default();
+            for (k, x) in kwargs_of(fields)? {
+                let f = k.as_str();
+                match f {
+                    "name" => patch.name = Some(text(&x, f)?),
+                    "category" => patch.category = Some(clear_or(&x, |o| text(o, f))?),
+                    "unit" => patch.unit = Some(text(&x, f)?),
+                    "active" => patch.active = Some(boolean(&x, f)?),
+                    "description" => patch.description = Some(clear_or(&x, |o| text(o, f))?),
+                    other => return Err(unexpected_kwarg("update_product", other)),
+                }
+            }
+            py.detach(|| db.update_product(id, v, &patch)).py_err(py).map(Product)
+        })
+    }
+
+    /// Create a price list in one currency, for everyone or for a customer
+    /// `tier` or a `segment` (tag), valid over a span of dates.
+    #[pyo3(signature = (name, currency, *, tier=None, segment=None, valid_from=None, valid_to=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_price_list(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        tier: Option<&Bound<'_, PyAny>>,
+        segment: Option<&Bound<'_, PyAny>>,
+        valid_from: Option<&Bound<'_, PyAny>>,
+        valid_to: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PriceList> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut new = NewPriceList::new(text(name, "name")?, text(currency, "currency")?);
+            new.tier = opt_text(tier, "tier")?;
+            new.segment = opt_text(segment, "segment")?;
+            new.valid_from = opt_date(valid_from, "valid_from")?;
+            new.valid_to = opt_date(valid_to, "valid_to")?;
+            py.detach(|| db.create_price_list(new)).py_err(py).map(PriceList)
+        })
+    }
+
+    /// A price list by id.
+    fn get_price_list(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<PriceList> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_price_list(id)).py_err(py).map(PriceList)
+        })
+    }
+
+    /// Every price list, by name.
+    fn price_lists(&self, py: Python<'_>) -> PyResult<Vec<PriceList>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let found = py.detach(|| db.price_lists()).py_err(py)?;
+            Ok(found.into_iter().map(PriceList).collect())
+        })
+    }
+
+    /// Set a product's price in a price list: a `Money` or an `(amount,
+    /// "EUR")` pair in the list's currency.
+    fn set_price(
+        &self,
+        py: Python<'_>,
+        price_list_id: &Bound<'_, PyAny>,
+        product_id: &Bound<'_, PyAny>,
+        unit_price: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let list = uuid(price_list_id, "price_list_id")?;
+            let product = uuid(product_id, "product_id")?;
+            let price = sales::money(unit_price, "unit_price")?;
+            py.detach(|| db.set_price(list, product, price)).py_err(py)
+        })
+    }
+
+    /// The price a party (or anyone) pays for a product on a date (today if
+    /// None) in a currency, or None if no price list prices it.
+    #[pyo3(signature = (product_id, currency, *, party_id=None, at=None))]
+    fn price_for(
+        &self,
+        py: Python<'_>,
+        product_id: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        party_id: Option<&Bound<'_, PyAny>>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<PriceQuote>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let product = uuid(product_id, "product_id")?;
+            let currency = text(currency, "currency")?;
+            let party = opt_uuid(party_id, "party_id")?;
+            let day = opt_date(at, "at")?.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let quote = py.detach(|| db.price_for(product, party, day, &currency)).py_err(py)?;
+            Ok(quote.map(PriceQuote))
+        })
+    }
+
+    // -------------------------------------------------------- orders
+
+    /// Create an order; `lines` are dicts with `quantity` and `product_id`
+    /// or `description`, and optionally `unit_price` (minor units; else
+    /// from the price list), `discount`, `tax_rate_bp`.
+    #[pyo3(
+        signature = (party_id, currency, **fields),
+        text_signature = "(self, party_id, currency, *, lines, channel='web_shop', external_id=None, opportunity_id=None, price_list_id=None, status='draft', placed_at=None)"
+    )]
+    fn create_order(
+        &self,
+        py: Python<'_>,
+        party_id: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Order> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let new = new_order(party_id, currency, kwargs_of(fields)?, "", &|k| unexpected_kwarg("create_order", k))?;
+            py.detach(|| db.create_order(new)).py_err(py).map(Order)
+        })
+    }
+
+    /// Create many orders in one transaction: all of them or none. Each
+    /// item is a dict of `create_order`'s arguments.
+    fn create_orders(&self, py: Python<'_>, orders: &Bound<'_, PyAny>) -> PyResult<Vec<Order>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut new = Vec::new();
+            for (i, item) in items(orders, "orders")?.iter().enumerate() {
+                let ctx = format!("orders[{i}]");
+                new.push(order_from_dict(item, &ctx)?);
+            }
+            let made = py.detach(|| db.create_orders(new)).py_err(py)?;
+            Ok(made.into_iter().map(Order).collect())
+        })
+    }
+
+    /// Import an order by its channel and `external_id`: stored once
+    /// however often it is sent. Returns the order and what happened:
+    /// "created", "updated" or "unchanged".
+    #[pyo3(
+        signature = (party_id, currency, **fields),
+        text_signature = "(self, party_id, currency, *, lines, external_id, channel='web_shop', opportunity_id=None, price_list_id=None, status='draft', placed_at=None)"
+    )]
+    fn import_order(
+        &self,
+        py: Python<'_>,
+        party_id: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(Order, String)> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let new = new_order(party_id, currency, kwargs_of(fields)?, "", &|k| unexpected_kwarg("import_order", k))?;
+            let (order, outcome) = py.detach(|| db.import_order(new)).py_err(py)?;
+            Ok((Order(order), enum_text(&outcome)))
+        })
+    }
+
+    /// An order by id, with its lines and status history.
+    fn get_order(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Order> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            py.detach(|| db.get_order(id)).py_err(py).map(Order)
+        })
+    }
+
+    /// An order by its channel and external id.
+    fn order_by_external_id(
+        &self,
+        py: Python<'_>,
+        channel: &Bound<'_, PyAny>,
+        external_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Order> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let channel = enum_value(channel, "channel")?;
+            let external_id = text(external_id, "external_id")?;
+            py.detach(|| db.order_by_external_id(channel, &external_id)).py_err(py).map(Order)
+        })
+    }
+
+    /// Move an order to another status along the allowed road: draft →
+    /// placed → paid → shipped → delivered; cancelled before shipping,
+    /// returned after it.
+    fn set_order_status(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        status: &Bound<'_, PyAny>,
+    ) -> PyResult<Order> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(id, "id")?;
+            let v = self::version(version)?;
+            let status = enum_value(status, "status")?;
+            py.detach(|| db.set_order_status(id, v, status)).py_err(py).map(Order)
+        })
+    }
+
+    /// Iterate over orders, newest placed first (drafts last), fetching
+    /// pages as you go.
+    #[pyo3(
+        signature = (*, party_id=None, status=None, placed_from=None, placed_to=None, page_size=None)
+    )]
+    fn orders(
+        &self,
+        py: Python<'_>,
+        party_id: Option<&Bound<'_, PyAny>>,
+        status: Option<&Bound<'_, PyAny>>,
+        placed_from: Option<&Bound<'_, PyAny>>,
+        placed_to: Option<&Bound<'_, PyAny>>,
+        page_size: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<OrderIterator> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut query = OrderQuery {
+                party_id: opt_uuid(party_id, "party_id")?,
+                status: opt_enum(status, "status")?,
+                from: opt_datetime(placed_from, "placed_from")?,
+                to: opt_datetime(placed_to, "placed_to")?,
+                ..Default::default()
+            };
+            if let Some(n) = opt_int(page_size, "page_size")? {
+                query.limit = n;
+            }
+            let first = {
+                let db = db.clone();
+                let q = query.clone();
+                py.detach(move || db.orders(&q)).py_err(py)?
+            };
+            query.after = first.next.clone();
+            Ok(OrderIterator { db, done: first.next.is_none(), buffer: first.items.into(), query })
+        })
+    }
+
+    // -------------------------------------------------------- search
+
+    /// Parties matching every word of `text` as a prefix (names, contact
+    /// points, tags, notes), best first, narrowed by the list filters.
+    #[pyo3(
+        signature = (text, **filters),
+        text_signature = "(self, text, *, limit=20, kind=None, role=None, tag=None, country=None, parent_id=None, commercial_id=None, name_prefix=None, custom=None, created_from=None, created_to=None, updated_from=None, updated_to=None, archived=None)"
+    )]
+    fn search_parties(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<SearchHit>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let (filter, rest) = party_filter(kwargs_of(filters)?)?;
+            let mut q = SearchQuery { text: convert::text(text, "text")?, filter, ..Default::default() };
+            for (k, x) in rest {
+                match k.as_str() {
+                    "limit" => {
+                        if !x.is_none() {
+                            q.limit = integer(&x, "limit")?;
+                        }
+                    }
+                    other => return Err(unexpected_kwarg("search_parties", other)),
+                }
+            }
+            let hits = py.detach(|| db.search_parties(&q)).py_err(py)?;
+            Ok(hits.into_iter().map(SearchHit).collect())
+        })
+    }
+
+    // -------------------------------------------------------- merge, duplicates
+
+    /// Merge parties into a survivor, in one transaction. `choose` names,
+    /// for a field (`"birth_date"`, `"custom.tier"`, …), the party whose
+    /// value to keep.
+    #[pyo3(signature = (survivor_id, merged_ids, *, choose=None))]
+    fn merge_parties(
+        &self,
+        py: Python<'_>,
+        survivor_id: &Bound<'_, PyAny>,
+        merged_ids: &Bound<'_, PyAny>,
+        choose: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<MergeOutcome> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mut req = MergeRequest { survivor_id: uuid(survivor_id, "survivor_id")?, ..Default::default() };
+            for (i, m) in items(merged_ids, "merged_ids")?.iter().enumerate() {
+                req.merged_ids.push(uuid(m, &format!("merged_ids[{i}]"))?);
+            }
+            if let Some(c) = choose.filter(|c| !c.is_none()) {
+                for (k, v) in mapping(c, "choose")? {
+                    let id = uuid(&v, &format!("choose.{k}"))?;
+                    req.choose.insert(k, id);
+                }
+            }
+            py.detach(|| db.merge_parties(&req)).py_err(py).map(MergeOutcome)
+        })
+    }
+
+    /// Undo a merge; returns the survivor as it was before.
+    fn undo_merge(&self, py: Python<'_>, merge_id: &Bound<'_, PyAny>) -> PyResult<Party> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(merge_id, "merge_id")?;
+            py.detach(|| db.undo_merge(id)).py_err(py).map(Party)
+        })
+    }
+
+    /// The merges into a party, newest first.
+    fn merges_of(&self, py: Python<'_>, party_id: &Bound<'_, PyAny>) -> PyResult<Vec<MergeRecord>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(party_id, "party_id")?;
+            let found = py.detach(|| db.merges_of(id)).py_err(py)?;
+            Ok(found.into_iter().map(MergeRecord).collect())
+        })
+    }
+
+    /// Scan the active parties (of one kind, or all) for likely duplicates,
+    /// best first. `config` is a dict of matching settings
+    /// (`{"person": {"threshold": 0.85}}`); defaults otherwise.
+    #[pyo3(signature = (*, kind=None, config=None))]
+    fn find_duplicates(
+        &self,
+        py: Python<'_>,
+        kind: Option<&Bound<'_, PyAny>>,
+        config: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<DuplicatePair>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let kind = opt_enum(kind, "kind")?;
+            let config = match_config(config)?;
+            let found = py.detach(|| db.find_duplicates(kind, &config)).py_err(py)?;
+            Ok(found.into_iter().map(DuplicatePair).collect())
+        })
+    }
+
+    /// The active parties that a party about to be created (given as
+    /// `create_party`'s keyword arguments) may duplicate, best first.
+    #[pyo3(
+        signature = (*, config=None, **party),
+        text_signature = "(self, *, config=None, kind='person', **party)"
+    )]
+    fn possible_duplicates(
+        &self,
+        py: Python<'_>,
+        config: Option<&Bound<'_, PyAny>>,
+        party: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<DuplicateCandidate>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let config = match_config(config)?;
+            let new = new_party(PartyKind::Person, kwargs_of(party)?, PARTY_KEYS, "", &|k| {
+                unexpected_kwarg("possible_duplicates", k)
+            })?;
+            let found = py.detach(|| db.possible_duplicates(&new, &config)).py_err(py)?;
+            Ok(found.into_iter().map(DuplicateCandidate).collect())
+        })
+    }
+
     // -------------------------------------------------------- audit, outbox
 
     /// The audit log of one record, oldest first.
@@ -1139,6 +2279,68 @@ impl PartyIterator {
                 self.buffer.extend(page.items);
             }
             Ok(self.buffer.pop_front().map(Party))
+        })
+    }
+}
+
+/// A party's timeline, fetched a page at a time as you iterate.
+#[pyclass(module = "crm._crm", name = "InteractionIterator")]
+pub struct InteractionIterator {
+    db: crm_core::Crm,
+    party_id: crm_core::Uuid,
+    query: TimelineQuery,
+    buffer: VecDeque<crm_core::Interaction>,
+    done: bool,
+}
+
+#[pymethods]
+impl InteractionIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Interaction>> {
+        guard(py, || {
+            if self.buffer.is_empty() && !self.done {
+                let db = self.db.clone();
+                let query = self.query.clone();
+                let party_id = self.party_id;
+                let page = py.detach(move || db.timeline(party_id, &query)).py_err(py)?;
+                self.done = page.next.is_none();
+                self.query.after = page.next;
+                self.buffer.extend(page.items);
+            }
+            Ok(self.buffer.pop_front().map(Interaction))
+        })
+    }
+}
+
+/// Orders, fetched a page at a time as you iterate.
+#[pyclass(module = "crm._crm", name = "OrderIterator")]
+pub struct OrderIterator {
+    db: crm_core::Crm,
+    query: OrderQuery,
+    buffer: VecDeque<crm_core::Order>,
+    done: bool,
+}
+
+#[pymethods]
+impl OrderIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Order>> {
+        guard(py, || {
+            if self.buffer.is_empty() && !self.done {
+                let db = self.db.clone();
+                let query = self.query.clone();
+                let page = py.detach(move || db.orders(&query)).py_err(py)?;
+                self.done = page.next.is_none();
+                self.query.after = page.next;
+                self.buffer.extend(page.items);
+            }
+            Ok(self.buffer.pop_front().map(Order))
         })
     }
 }
@@ -1233,5 +2435,32 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<AuditEntry>()?;
     m.add_class::<Event>()?;
     m.add_class::<Page>()?;
+    m.add_class::<InteractionIterator>()?;
+    m.add_class::<OrderIterator>()?;
+    m.add_class::<Money>()?;
+    m.add_class::<Participant>()?;
+    m.add_class::<Interaction>()?;
+    m.add_class::<Task>()?;
+    m.add_class::<Lead>()?;
+    m.add_class::<LeadScoreRule>()?;
+    m.add_class::<Stage>()?;
+    m.add_class::<Pipeline>()?;
+    m.add_class::<OpportunityContact>()?;
+    m.add_class::<OpportunityPartner>()?;
+    m.add_class::<StageVisit>()?;
+    m.add_class::<Opportunity>()?;
+    m.add_class::<StageSummary>()?;
+    m.add_class::<PipelineSummary>()?;
+    m.add_class::<Product>()?;
+    m.add_class::<PriceList>()?;
+    m.add_class::<PriceQuote>()?;
+    m.add_class::<OrderLine>()?;
+    m.add_class::<OrderStatusChange>()?;
+    m.add_class::<Order>()?;
+    m.add_class::<SearchHit>()?;
+    m.add_class::<MergeOutcome>()?;
+    m.add_class::<MergeRecord>()?;
+    m.add_class::<DuplicatePair>()?;
+    m.add_class::<DuplicateCandidate>()?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::convert::{contact_details_dict, custom_dict, enum_text, json_to_py, role_details_dict};
 
-fn repr_str(py: Python<'_>, s: &str) -> String {
+pub(crate) fn repr_str(py: Python<'_>, s: &str) -> String {
     PyString::new(py, s).repr().and_then(|r| r.extract::<String>()).unwrap_or_else(|_| format!("{s:?}"))
 }
 

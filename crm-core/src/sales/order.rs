@@ -586,6 +586,11 @@ impl Crm {
         let ext = required_text("external_id", new.external_id.as_deref().unwrap_or(""), 200)?;
         self.store.write(&self.actor, |tx| {
             let existing = sql::order_by_external(tx.conn(), new.channel, &ext)?;
+            let mut new = new;
+            if let (Some((id, _)), None) = (&existing, new.placed_at) {
+                // The shop did not say when it was placed: keep the time stored.
+                new.placed_at = sql::get_order(tx.conn(), *id)?.placed_at;
+            }
             let priced = price_order(tx, new)?;
             let Some((id, hash)) = existing else {
                 return Ok((insert_order(tx, priced)?, UpsertOutcome::Created));
@@ -650,7 +655,8 @@ impl Crm {
         })
     }
 
-    /// Orders, newest placed first (drafts, never placed, last), in keyset pages.
+    /// Orders, newest first by when they were placed (a draft by when it was
+    /// created), in keyset pages.
     pub fn orders(&self, query: &OrderQuery) -> Result<Page<Order>> {
         check_limit(query.limit)?;
         let after = match &query.after {
