@@ -1,23 +1,40 @@
 #!/usr/bin/env bash
-# Sets up what is missing and runs every test: Rust, C and Python.
+# Sets up what is missing and runs every test: Rust, C and C++, Python.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 step() { printf '\n==> %s\n' "$*"; }
+run() { "$@" 2>&1 | tee -a "$log"; }
 
 step "format"
 cargo fmt --all -- --check
 
 step "Rust: crm-core, crm-ffi, crm-cli (unit, integration and doc tests)"
-cargo test --workspace --exclude crm-py
+run cargo test --workspace --exclude crm-py
 
 step "Rust: benchmarks and examples build"
 cargo check --workspace --exclude crm-py --benches --examples
 
 step "C and C++: tests/c"
-bash tests/c/run.sh
+run bash tests/c/run.sh
 
 step "Python: tests/python"
-bash tests/python/run.sh
+run bash tests/python/run.sh
+
+# One closing line over every suite. A failing suite has stopped the script
+# above with its own non-zero status.
+rust=$(grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' |
+    awk '{p += $1; f += $2} END {print p + 0, f + 0}')
+c=$(grep -E '^c: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 | sed -E 's/c: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
+cpp=$(grep -E '^example: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 | sed -E 's/example: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
+py=$(grep -E '^[0-9]+ passed' "$log" | tail -n 1 | sed -E 's/^([0-9]+) passed.*/\1/')
+read -r rp rf <<<"$rust"
+read -r cp cf <<<"${c:-0 0}"
+read -r xp xf <<<"${cpp:-0 0}"
+printf '\nRust %s passed; C %s passed; C++ %s passed; Python %s passed\n' "$rp" "$cp" "$xp" "${py:-0}"
+echo "all: $((rp + cp + xp + ${py:-0})) passed, $((rf + cf + xf)) failed"
