@@ -41,7 +41,7 @@ impl From<Value> for Stored {
 }
 
 impl Stored {
-    fn to_value(&self) -> Value {
+    pub(crate) fn to_value(&self) -> Value {
         match self {
             Stored::Null => Value::Null,
             Stored::Int(i) => Value::Integer(*i),

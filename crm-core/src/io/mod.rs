@@ -1,4 +1,5 @@
-//! Import and export: CSV of any size with every bad row reported.
+//! Import and export: CSV of any size with every bad row reported, and
+//! JSON lines of the whole base or a selection.
 //!
 //! A CSV import reads the file as a stream (constant memory), in any
 //! delimiter and encoding (UTF-8 with or without BOM, UTF-16, Latin-1,
@@ -11,6 +12,7 @@
 //! for all or nothing. A dry run reports the same without writing.
 
 mod csv_import;
+mod json;
 pub(crate) mod sql;
 
 use std::collections::BTreeMap;
@@ -18,6 +20,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use csv_import::{ImportProgress, ImportReport, Reject};
+pub use json::{ExportHeader, JsonImportReport};
 
 use crate::Crm;
 use crate::error::{Error, Result};
