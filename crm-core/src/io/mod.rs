@@ -1,5 +1,5 @@
 //! Import and export: CSV of any size with every bad row reported, and
-//! JSON lines of the whole base or a selection.
+//! JSON lines of the whole base or a selection, and vCard 3.0 / 4.0.
 //!
 //! A CSV import reads the file as a stream (constant memory), in any
 //! delimiter and encoding (UTF-8 with or without BOM, UTF-16, Latin-1,
@@ -14,6 +14,7 @@
 mod csv_import;
 mod json;
 pub(crate) mod sql;
+mod vcard;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use csv_import::{ImportProgress, ImportReport, Reject};
 pub use json::{ExportHeader, JsonImportReport};
+pub use vcard::VcardReport;
 
 use crate::Crm;
 use crate::error::{Error, Result};

@@ -73,7 +73,8 @@ pub enum OrganizationSize {
 }
 
 impl OrganizationSize {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The stored name: "micro", "small", ….
+    pub fn as_str(self) -> &'static str {
         match self {
             OrganizationSize::Micro => "micro",
             OrganizationSize::Small => "small",
