@@ -188,3 +188,27 @@ fn shortest_path_both_ways_up_to_a_depth() {
     assert_eq!(crm.shortest_path(p[0].id, p[1].id, 0, None).unwrap_err().field(), Some("max_depth"));
     assert_eq!(crm.shortest_path(p[0].id, crm_core::Uuid::now_v7(), 2, None).unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+#[test]
+fn relationships_in_a_batch_all_or_none_and_counted() {
+    let crm = Crm::open_in_memory().unwrap();
+    let a = crm.create_party(NewParty::person("A", "One")).unwrap();
+    let b = crm.create_party(NewParty::person("B", "Two")).unwrap();
+    let acme = crm.create_party(NewParty::organization("Acme")).unwrap();
+    let ok = crm
+        .create_relationships(vec![
+            NewRelationship::new("knows", a.id, b.id),
+            NewRelationship::new("employee_of", a.id, acme.id),
+            NewRelationship::new("employee_of", b.id, acme.id),
+        ])
+        .unwrap();
+    assert_eq!(ok.len(), 3);
+    let bad = crm.create_relationships(vec![
+        NewRelationship::new("knows", b.id, a.id),
+        NewRelationship::new("knows", a.id, a.id),
+    ]);
+    assert_eq!(bad.unwrap_err().field(), Some("relationships[1].to_id"));
+    let counts = crm.relationship_counts().unwrap();
+    assert_eq!(counts.get("employee_of"), Some(&2));
+    assert_eq!(counts.get("knows"), Some(&1), "the batch with a bad item wrote nothing");
+}

@@ -34,7 +34,8 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The stored name: "text", "integer", ….
+    pub fn as_str(self) -> &'static str {
         match self {
             FieldType::Text => "text",
             FieldType::Integer => "integer",
@@ -181,6 +182,9 @@ impl CustomValue {
             (FieldType::Text, CustomValue::Text(s) | CustomValue::Choice(s)) => {
                 if s.chars().count() > 10_000 {
                     return Err(Error::validation(&field, "text is limited to 10,000 characters"));
+                }
+                if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                    return Err(Error::validation(&field, "text must not contain control characters"));
                 }
                 CustomValue::Text(s)
             }

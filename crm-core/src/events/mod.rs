@@ -31,7 +31,8 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The stored name: "created", "updated", ….
+    pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Created => "created",
             AuditAction::Updated => "updated",

@@ -318,45 +318,25 @@ impl Crm {
     /// fit the type, and a party relates to itself only where the type
     /// allows it.
     pub fn create_relationship(&self, new: NewRelationship) -> Result<Relationship> {
-        check_span(new.valid_from, new.valid_to)?;
-        check_strength(new.strength)?;
-        let notes = clean_notes(new.notes.clone())?;
+        self.store.write(&self.actor, |tx| create_in(tx, new))
+    }
+
+    /// Create many relationships in one transaction: all of them, or none
+    /// if any is invalid (the error's field names its index,
+    /// `relationships[7].…`).
+    pub fn create_relationships(&self, new: Vec<NewRelationship>) -> Result<Vec<Relationship>> {
         self.store.write(&self.actor, |tx| {
-            let t = sql::get_type(tx.conn(), &new.type_code)?
-                .ok_or_else(|| Error::validation("type", format!("no relationship type {:?}", new.type_code)))?;
-            if new.from_id == new.to_id && !t.allow_self {
-                return Err(Error::validation("to_id", format!("a party cannot be {} itself", t.forward_label)));
+            let mut out = Vec::with_capacity(new.len());
+            for (i, n) in new.into_iter().enumerate() {
+                out.push(create_in(tx, n).map_err(|e| e.in_field(&format!("relationships[{i}]")))?);
             }
-            for (field, id, kinds) in [("from_id", new.from_id, &t.from_kinds), ("to_id", new.to_id, &t.to_kinds)] {
-                let head = party_sql::head(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
-                if head.archived {
-                    return Err(Error::validation(field, format!("party {id} is archived")));
-                }
-                if !kinds.is_empty() && !kinds.contains(&head.kind) {
-                    return Err(Error::validation(
-                        field,
-                        format!("{:?} takes {} here, not {}", t.code, kinds_text(kinds), head.kind.as_str()),
-                    ));
-                }
-            }
-            let rel = Relationship {
-                id: Uuid::now_v7(),
-                type_code: t.code,
-                from_id: new.from_id,
-                to_id: new.to_id,
-                valid_from: new.valid_from,
-                valid_to: new.valid_to,
-                strength: new.strength,
-                notes,
-                created_at: tx.now,
-                updated_at: tx.now,
-                version: 1,
-            };
-            sql::insert(tx, &rel)?;
-            let json = serde_json::to_string(&rel)?;
-            tx.record("relationship", &rel.id, AuditAction::Created, &json, &json)?;
-            Ok(rel)
+            Ok(out)
         })
+    }
+
+    /// How many relationships there are of each type.
+    pub fn relationship_counts(&self) -> Result<std::collections::BTreeMap<String, u64>> {
+        self.store.read(sql::counts)
     }
 
     /// A relationship by id.
@@ -559,4 +539,45 @@ fn join_path(
         at = step.from_id;
     }
     Ok(path)
+}
+
+/// Create a relationship inside a write that is under way.
+pub(crate) fn create_in(tx: &crate::store::Tx<'_>, new: NewRelationship) -> Result<Relationship> {
+    check_span(new.valid_from, new.valid_to)?;
+    check_strength(new.strength)?;
+    let notes = clean_notes(new.notes.clone())?;
+    let t = sql::get_type(tx.conn(), &new.type_code)?
+        .ok_or_else(|| Error::validation("type", format!("no relationship type {:?}", new.type_code)))?;
+    if new.from_id == new.to_id && !t.allow_self {
+        return Err(Error::validation("to_id", format!("a party cannot be {} itself", t.forward_label)));
+    }
+    for (field, id, kinds) in [("from_id", new.from_id, &t.from_kinds), ("to_id", new.to_id, &t.to_kinds)] {
+        let head = party_sql::head(tx.conn(), id)?.ok_or_else(|| Error::not_found("party", id))?;
+        if head.archived {
+            return Err(Error::validation(field, format!("party {id} is archived")));
+        }
+        if !kinds.is_empty() && !kinds.contains(&head.kind) {
+            return Err(Error::validation(
+                field,
+                format!("{:?} takes {} here, not {}", t.code, kinds_text(kinds), head.kind.as_str()),
+            ));
+        }
+    }
+    let rel = Relationship {
+        id: Uuid::now_v7(),
+        type_code: t.code,
+        from_id: new.from_id,
+        to_id: new.to_id,
+        valid_from: new.valid_from,
+        valid_to: new.valid_to,
+        strength: new.strength,
+        notes,
+        created_at: tx.now,
+        updated_at: tx.now,
+        version: 1,
+    };
+    sql::insert(tx, &rel)?;
+    let json = serde_json::to_string(&rel)?;
+    tx.record("relationship", &rel.id, AuditAction::Created, &json, &json)?;
+    Ok(rel)
 }

@@ -193,3 +193,9 @@ pub(crate) fn members(conn: &Connection, org: Uuid, at: Option<NaiveDate>) -> Re
     let rows = stmt.query_map(params![org, at], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+pub(crate) fn counts(conn: &Connection) -> Result<std::collections::BTreeMap<String, u64>> {
+    let mut stmt = conn.prepare_cached("SELECT type, count(*) FROM relationship GROUP BY type ORDER BY type")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
