@@ -194,3 +194,34 @@ fn bad_tasks() {
     assert_eq!(crm.overdue_tasks(None, None, 0).unwrap_err().field(), Some("limit"));
     assert_eq!(crm.get_task(t.id).unwrap(), t);
 }
+
+#[test]
+fn interactions_are_searchable_by_subject_and_outcome() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let ivan = crm.create_party(NewParty::person("Ivan", "Petrov")).unwrap();
+    let it = crm
+        .record_interaction(NewInteraction::new(
+            Channel::PhoneCall,
+            "Pasūtījuma piegāde kavējas",
+            anna.id,
+            ParticipantRole::From,
+        ))
+        .unwrap();
+    crm.record_interaction(NewInteraction::new(Channel::Email, "Счёт за ноябрь", ivan.id, ParticipantRole::To))
+        .unwrap();
+    assert_eq!(crm.search_interactions("pasutijuma", None, 10).unwrap()[0].id, it.id);
+    assert_eq!(crm.search_interactions("счёт", None, 10).unwrap().len(), 1);
+    assert!(crm.search_interactions("счёт", Some(anna.id), 10).unwrap().is_empty());
+    let it = crm
+        .update_interaction(
+            it.id,
+            it.version,
+            &InteractionPatch { outcome: Some(Some("refund promised".into())), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(crm.search_interactions("refund", Some(anna.id), 10).unwrap().len(), 1);
+    crm.delete_interaction(it.id, it.version).unwrap();
+    assert!(crm.search_interactions("refund", None, 10).unwrap().is_empty());
+    assert_eq!(crm.search_interactions("\"*", None, 10).unwrap_err().field(), Some("text"));
+}

@@ -124,7 +124,7 @@ fn a_base_from_before_search_is_indexed_on_upgrade() {
         conn.execute_batch(
             "DROP TABLE party_fts; DROP TABLE search_doc;
              DROP INDEX party_by_merged_into; ALTER TABLE party DROP COLUMN merged_into; DROP TABLE merge_record;
-             DROP TABLE import_mapping;
+             DROP TABLE import_mapping; DROP TABLE interaction_fts; DROP TABLE interaction_doc;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -17,6 +17,8 @@
 
 pub mod base;
 pub mod raw;
+pub mod write;
+pub mod activity;
 
 use std::cell::RefCell;
 use std::path::PathBuf;

@@ -574,6 +574,7 @@ impl Crm {
                 version: 1,
             };
             sql::insert_interaction(tx, &it)?;
+            crate::search::sql::reindex_interaction(tx.conn(), it.id)?;
             let json = serde_json::to_string(&it)?;
             tx.record("interaction", &it.id, AuditAction::Created, &json, &json)?;
             Ok(it)
@@ -621,6 +622,7 @@ impl Crm {
                 new.duration_seconds = d;
             }
             sql::update_interaction(tx, &new)?;
+            crate::search::sql::reindex_interaction(tx.conn(), id)?;
             let new = sql::get_interaction(tx.conn(), id)?;
             let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
             tx.record("interaction", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;
@@ -635,6 +637,7 @@ impl Crm {
             if old.version != version {
                 return Err(conflict("interaction", id, version, old.version));
             }
+            crate::search::sql::unindex_interaction(tx.conn(), id)?;
             sql::delete_interaction(tx.conn(), id)?;
             let json = serde_json::to_string(&old)?;
             tx.record("interaction", &id, AuditAction::Deleted, &json, &json)

@@ -236,7 +236,10 @@ impl Crm {
                         (SELECT group_concat(c.value || coalesce(' ' || c.raw, ''), ' ') FROM contact_point c WHERE c.party_id = p.id),
                         (SELECT group_concat(t.tag, ' ') FROM tag t WHERE t.party_id = p.id),
                         (SELECT group_concat(n.body, ' ') FROM note n WHERE n.party_id = p.id)
-                 FROM party p JOIN search_doc d ON d.party_id = p.id;",
+                 FROM party p JOIN search_doc d ON d.party_id = p.id;
+                 INSERT INTO interaction_doc (interaction_id) SELECT id FROM interaction;
+                 INSERT INTO interaction_fts (rowid, subject, outcome)
+                 SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;",
             )?;
             Ok(report)
         })

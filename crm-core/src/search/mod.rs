@@ -76,6 +76,25 @@ fn is_mark(c: char) -> bool {
 }
 
 impl Crm {
+    /// Interactions whose subject or outcome holds every word of the text
+    /// as a prefix, best first, optionally of one party; at most `limit`.
+    pub fn search_interactions(
+        &self,
+        text: &str,
+        party_id: Option<uuid::Uuid>,
+        limit: usize,
+    ) -> Result<Vec<crate::Interaction>> {
+        crate::page::check_limit(limit)?;
+        let fts = fts_query(text)
+            .ok_or_else(|| Error::validation("text", "type at least one letter or digit to search for"))?;
+        self.store.read(|c| {
+            sql::search_interactions(c, &fts, party_id, limit)?
+                .into_iter()
+                .map(|id| crate::interaction::sql::get_interaction(c, id))
+                .collect()
+        })
+    }
+
     /// Parties matching every word of the text as a prefix (in any of their
     /// names, contact points, tags or notes), best first, narrowed by the
     /// query's filter. Text with no word in it is refused.

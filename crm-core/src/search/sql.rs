@@ -60,3 +60,48 @@ pub(crate) fn search(conn: &Connection, fts: &str, plan: &Plan) -> Result<Vec<Se
     }
     Ok(out)
 }
+
+/// Rebuild the document of one interaction.
+pub(crate) fn reindex_interaction(conn: &Connection, id: Uuid) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO interaction_doc (interaction_id) VALUES (?1)")?.execute([id])?;
+    conn.prepare_cached(
+        "DELETE FROM interaction_fts WHERE rowid = (SELECT docid FROM interaction_doc WHERE interaction_id = ?1)",
+    )?
+    .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO interaction_fts (rowid, subject, outcome)
+         SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id
+         WHERE i.id = ?1",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// Remove an interaction's document (before the interaction is deleted).
+pub(crate) fn unindex_interaction(conn: &Connection, id: Uuid) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM interaction_fts WHERE rowid = (SELECT docid FROM interaction_doc WHERE interaction_id = ?1)",
+    )?
+    .execute([id])?;
+    conn.prepare_cached("DELETE FROM interaction_doc WHERE interaction_id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// Ids of the interactions matching an FTS5 query, best first, optionally
+/// of one party only.
+pub(crate) fn search_interactions(
+    conn: &Connection,
+    fts: &str,
+    party_id: Option<Uuid>,
+    limit: usize,
+) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.interaction_id FROM interaction_fts f JOIN interaction_doc d ON d.docid = f.rowid
+         WHERE interaction_fts MATCH ?1
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM interaction_party ip
+                                      WHERE ip.interaction_id = d.interaction_id AND ip.party_id = ?2))
+         ORDER BY bm25(interaction_fts, 3.0, 1.0) LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![fts, party_id, limit as i64], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0004_search.sql"),
     include_str!("schema/0005_merge.sql"),
     include_str!("schema/0006_import.sql"),
+    include_str!("schema/0007_interaction_search.sql"),
 ];
 
 /// The schema version this build of the library writes.
