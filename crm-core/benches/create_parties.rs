@@ -21,8 +21,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::Recorder;
-use common::write::{RawPerson, raw_create};
 use common::base::simple_person;
+use common::write::{RawPerson, raw_create};
 use criterion::{Criterion, Throughput};
 use crm_core::{Crm, NewParty};
 

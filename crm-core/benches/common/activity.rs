@@ -252,8 +252,7 @@ pub fn timeline_base() -> TimelineBase {
             check_interactions();
             let started = Instant::now();
             let seeded = seed_parties(path, conn, parties);
-            let persons: Vec<Uuid> =
-                seeded.iter().filter(|p| p.1 == PartyKind::Person).map(|p| p.0).collect();
+            let persons: Vec<Uuid> = seeded.iter().filter(|p| p.1 == PartyKind::Person).map(|p| p.0).collect();
             let mut rng = Rng::new(5);
             let now = Utc::now().timestamp_micros();
             conn.execute_batch("BEGIN").unwrap();
@@ -324,7 +323,8 @@ pub fn opportunity(n: usize, account: Uuid, pipeline: &crm_core::Pipeline) -> Ne
 /// `insert_opportunity`; no contacts or partners), without audit and outbox.
 pub fn direct_opportunity(conn: &Connection, o: &NewOpportunity, pipeline: &crm_core::Pipeline, id: Uuid, now_us: i64) {
     let stage = pipeline.stages.iter().find(|s| Some(s.id) == o.stage_id).unwrap();
-    let status = stage.outcome.as_str();
+    let outcome = serde_json::to_value(stage.outcome).unwrap();
+    let status = outcome.as_str().unwrap();
     conn.prepare_cached(
         "INSERT INTO opportunity (id, name, account_id, pipeline_id, stage_id, status, amount_minor, currency, probability,
              expected_close, owner, source, lead_id, close_reason, closed_at, stage_entered_at, created_at, updated_at, version)
@@ -494,9 +494,8 @@ pub fn check_orders() {
             let total = order_total(c, k);
             if via_api {
                 let o = crm.create_order(one_line_order(p.id, t, total)).unwrap();
-                let hash: String = conn
-                    .query_row("SELECT content_hash FROM sales_order WHERE id = ?1", [o.id], |r| r.get(0))
-                    .unwrap();
+                let hash: String =
+                    conn.query_row("SELECT content_hash FROM sales_order WHERE id = ?1", [o.id], |r| r.get(0)).unwrap();
                 let id = Uuid::now_v7();
                 direct_order(&conn, id, people[c + 1].id, t, total, &hash, now);
                 let cols = |id: Uuid| -> Vec<rusqlite::types::Value> {
@@ -547,7 +546,10 @@ pub fn analytics_base() -> AnalyticsBase {
     let path = cached(
         "analytics",
         &format!("c{customers}-m{mean}"),
-        |c| count(c, "SELECT count(*) FROM party") == customers as i64 && count(c, "SELECT count(*) FROM sales_order") > 0,
+        |c| {
+            count(c, "SELECT count(*) FROM party") == customers as i64
+                && count(c, "SELECT count(*) FROM sales_order") > 0
+        },
         |path, conn| {
             eprintln!("analytics: checking that direct rows match the library's");
             check_orders();

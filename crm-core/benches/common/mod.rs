@@ -15,10 +15,10 @@
 //! Each bench file includes this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod activity;
 pub mod base;
 pub mod raw;
 pub mod write;
-pub mod activity;
 
 use std::cell::RefCell;
 use std::path::PathBuf;

@@ -226,3 +226,146 @@ pub fn neighbours(conn: &Connection, id: Uuid) -> Option<Vec<RawNeighbour>> {
     });
     Some(out)
 }
+
+// ---------------------------------------------------------------- issue #5, #6, #7
+
+/// One interaction row and its participants, owned.
+#[derive(Debug)]
+pub struct RawInteraction {
+    pub id: Uuid,
+    pub text: Vec<Option<String>>,
+    pub ints: Vec<Option<i64>>,
+    pub links: Vec<Option<Uuid>>,
+    pub participants: Vec<(Uuid, String)>,
+}
+
+const INTERACTION_COLUMNS: &str = "id, channel, direction, occurred_at, duration_seconds, subject, body, outcome, \
+     opportunity_id, order_id, campaign_id, case_id, created_at, updated_at, version, lead_id";
+
+/// `get_interaction` (`interaction/sql.rs`): the row, then its participants.
+pub fn get_interaction(conn: &Connection, id: Uuid) -> RawInteraction {
+    let mut it = conn
+        .prepare_cached(&format!("SELECT {INTERACTION_COLUMNS} FROM interaction WHERE id = ?1"))
+        .unwrap()
+        .query_row([id], |r| {
+            Ok(RawInteraction {
+                id: r.get(0)?,
+                text: vec![r.get(1)?, r.get(2)?, r.get(5)?, r.get(6)?, r.get(7)?],
+                ints: vec![r.get(3)?, r.get(4)?, r.get(12)?, r.get(13)?, r.get(14)?],
+                links: vec![r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(15)?],
+                participants: Vec::new(),
+            })
+        })
+        .unwrap();
+    it.participants = conn
+        .prepare_cached("SELECT party_id, role FROM interaction_party WHERE interaction_id = ?1")
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    it
+}
+
+/// `timeline` of a person, first page (`Crm::timeline`,
+/// `interaction/sql.rs` `timeline`): the party's head, `limit + 1` keys
+/// newest first, then each interaction.
+pub fn timeline(conn: &Connection, party: Uuid, limit: usize) -> (Vec<RawInteraction>, bool) {
+    let kind: String = conn
+        .prepare_cached("SELECT kind, archived_at IS NOT NULL, commercial_id FROM party WHERE id = ?1")
+        .unwrap()
+        .query_row([party], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kind, "person");
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT DISTINCT ip.interaction_id, ip.occurred_at FROM interaction_party ip 
+         WHERE ip.party_id = ?1 ORDER BY ip.occurred_at DESC, ip.interaction_id DESC LIMIT ?2",
+        )
+        .unwrap();
+    let mut keys: Vec<(Uuid, i64)> = stmt
+        .query_map(params![party, limit as i64 + 1], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let more = keys.len() > limit;
+    keys.truncate(limit);
+    (keys.iter().map(|(id, _)| get_interaction(conn, *id)).collect(), more)
+}
+
+/// `pipeline_summary` (`sales/sql.rs`): the pipeline and its stages, then
+/// count, amount and weighted amount per stage and currency.
+pub fn pipeline_summary(conn: &Connection, pipeline: Uuid) -> Vec<(Uuid, String, i64, i64, i64)> {
+    let name: String = conn
+        .prepare_cached("SELECT id, name, created_at, updated_at, version FROM pipeline WHERE id = ?1")
+        .unwrap()
+        .query_row([pipeline], |r| r.get(1))
+        .unwrap();
+    let stages: Vec<(Uuid, String)> = conn
+        .prepare_cached(
+            "SELECT id, name, position, probability, outcome FROM pipeline_stage WHERE pipeline_id = ?1 ORDER BY position",
+        )
+        .unwrap()
+        .query_map([pipeline], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!name.is_empty() && !stages.is_empty());
+    conn.prepare_cached(
+        "SELECT o.stage_id, o.currency, count(*), sum(o.amount_minor),
+                sum((o.amount_minor * coalesce(o.probability, s.probability) + 50) / 100)
+         FROM opportunity o JOIN pipeline_stage s ON s.id = o.stage_id
+         WHERE o.pipeline_id = ?1
+         GROUP BY o.stage_id, o.currency",
+    )
+    .unwrap()
+    .query_map([pipeline], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// `search_parties` with no filter (`search/sql.rs` `search`): the ranked
+/// MATCH over active parties, then each party with its children.
+pub fn search(conn: &Connection, fts: &str, limit: usize) -> Vec<(RawParty, f64)> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT p.id, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank
+         FROM party_fts f JOIN search_doc d ON d.docid = f.rowid JOIN party p ON p.id = d.party_id
+         WHERE party_fts MATCH ?1 AND p.archived_at IS NULL
+         ORDER BY rank, p.id LIMIT ?2",
+        )
+        .unwrap();
+    let hits: Vec<(Uuid, f64)> = stmt
+        .query_map(params![fts, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    hits.into_iter().filter_map(|(id, rank)| get_party(conn, id).map(|p| (p, -rank))).collect()
+}
+
+/// The bare FTS5 lookup: the first `limit` rowids matching, unranked.
+pub fn fts_only(conn: &Connection, fts: &str, limit: usize) -> Vec<i64> {
+    conn.prepare_cached("SELECT rowid FROM party_fts WHERE party_fts MATCH ?1 LIMIT ?2")
+        .unwrap()
+        .query_map(params![fts, limit as i64], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// `purchase_days` (`analytics/sql.rs`): every customer's purchase days,
+/// the floor under RFM, CLV and churn risk.
+pub fn purchase_days(conn: &Connection, end_us: i64) -> Vec<(Uuid, String, i64, i64)> {
+    conn.prepare_cached(
+        "SELECT party_id, date(placed_at / 1000000, 'unixepoch') AS day, sum(total_minor), count(*)
+         FROM sales_order
+         WHERE status IN ('placed', 'paid', 'shipped', 'delivered') AND currency = ?1 AND placed_at IS NOT NULL AND placed_at < ?2
+         GROUP BY party_id, day ORDER BY party_id, day",
+    )
+    .unwrap()
+    .query_map(params!["EUR", end_us], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}

@@ -154,4 +154,3 @@ pub fn reindex(conn: &Connection, party_id: Uuid) {
     .execute([party_id])
     .unwrap();
 }
-

@@ -303,6 +303,26 @@ struct Source<R: Read> {
 }
 
 impl<R: Read> Source<R> {
+    /// Up to `size` mapped rows; rejected ones go to `rejected`. The flag
+    /// is true at the end of the file.
+    fn next_batch(
+        &mut self,
+        size: usize,
+        rejected: &mut Vec<(Reject, Vec<String>)>,
+        counts: &mut ImportProgress,
+    ) -> Result<(Vec<Row>, bool)> {
+        let mut batch = Vec::with_capacity(size.min(10_000));
+        while batch.len() < size {
+            match self.next()? {
+                None => return Ok((batch, true)),
+                Some(Ok(row)) => batch.push(row),
+                Some(Err(r)) => rejected.push(r),
+            }
+            counts.rows += 1;
+        }
+        Ok((batch, false))
+    }
+
     /// The next row: mapped, or rejected; `None` at the end.
     fn next(&mut self) -> Result<Option<ReadRow>> {
         let got = match self.reader.read_byte_record(&mut self.record) {
@@ -467,20 +487,8 @@ pub(super) fn run(
     let mut rolled_back = options.dry_run;
     match options.mode {
         ImportMode::RowByRow => loop {
-            let mut batch = Vec::with_capacity(batch_size);
             let mut rejected = Vec::new();
-            let mut done = false;
-            while batch.len() < batch_size {
-                match source.next()? {
-                    None => {
-                        done = true;
-                        break;
-                    }
-                    Some(Ok(row)) => batch.push(row),
-                    Some(Err(r)) => rejected.push(r),
-                }
-                counts.rows += 1;
-            }
+            let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
             if !batch.is_empty() {
                 crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
                     write_batch(tx, batch, &key, region.as_deref(), &mut counts, &mut rejected)
@@ -499,19 +507,7 @@ pub(super) fn run(
             let mut rejected = Vec::new();
             let any_bad = crm.store.write_decide(&crm.actor, |tx| {
                 loop {
-                    let mut batch = Vec::with_capacity(batch_size);
-                    let mut done = false;
-                    while batch.len() < batch_size {
-                        match source.next()? {
-                            None => {
-                                done = true;
-                                break;
-                            }
-                            Some(Ok(row)) => batch.push(row),
-                            Some(Err(r)) => rejected.push(r),
-                        }
-                        counts.rows += 1;
-                    }
+                    let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
                     write_batch(tx, batch, &key, region.as_deref(), &mut counts, &mut rejected)?;
                     if let Some(f) = progress.as_mut() {
                         f(&counts);

@@ -208,7 +208,8 @@ impl Crm {
                     if !TABLES.contains(&t.table.as_str()) {
                         return Err(Error::validation(format!("line {no}"), format!("unknown table {:?}", t.table)));
                     }
-                    let cols = t.columns.iter().map(|c| format!("\"{}\"", c.replace('"', ""))).collect::<Vec<_>>().join(", ");
+                    let cols =
+                        t.columns.iter().map(|c| format!("\"{}\"", c.replace('"', ""))).collect::<Vec<_>>().join(", ");
                     let marks = (1..=t.columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
                     drop(insert.take());
                     let stmt = c
@@ -218,29 +219,21 @@ impl Crm {
                     continue;
                 }
                 let row: RowLine = serde_json::from_str(&l).map_err(|e| bad_json(no, e))?;
-                let (stmt, n) = insert.as_mut().ok_or_else(|| Error::validation(format!("line {no}"), "a row before any table"))?;
+                let (stmt, n) =
+                    insert.as_mut().ok_or_else(|| Error::validation(format!("line {no}"), "a row before any table"))?;
                 if row.row.len() != *n {
-                    return Err(Error::validation(format!("line {no}"), format!("{} values for {n} columns", row.row.len())));
+                    return Err(Error::validation(
+                        format!("line {no}"),
+                        format!("{} values for {n} columns", row.row.len()),
+                    ));
                 }
                 stmt.execute(rusqlite::params_from_iter(row.row.iter().map(Stored::to_value)))
                     .map_err(|e| Error::validation(format!("line {no}"), e.to_string()))?;
                 report.written += 1;
             }
             drop(insert);
-            // Rebuild the full-text index.
-            c.execute_batch(
-                "INSERT INTO search_doc (party_id) SELECT id FROM party WHERE merged_into IS NULL;
-                 INSERT INTO party_fts (rowid, name, contacts, tags, notes)
-                 SELECT d.docid,
-                        concat_ws(' ', p.display_name, p.given_name, p.family_name, p.legal_name, p.registration_number, p.vat_number),
-                        (SELECT group_concat(c.value || coalesce(' ' || c.raw, ''), ' ') FROM contact_point c WHERE c.party_id = p.id),
-                        (SELECT group_concat(t.tag, ' ') FROM tag t WHERE t.party_id = p.id),
-                        (SELECT group_concat(n.body, ' ') FROM note n WHERE n.party_id = p.id)
-                 FROM party p JOIN search_doc d ON d.party_id = p.id;
-                 INSERT INTO interaction_doc (interaction_id) SELECT id FROM interaction;
-                 INSERT INTO interaction_fts (rowid, subject, outcome)
-                 SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;",
-            )?;
+            // The full-text indexes are rebuilt rather than copied.
+            crate::search::sql::rebuild(c)?;
             Ok(report)
         })
     }

@@ -105,3 +105,20 @@ pub(crate) fn search_interactions(
     let rows = stmt.query_map(rusqlite::params![fts, party_id, limit as i64], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Rebuild both full-text indexes from the tables (after a restore).
+pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM party_fts; DELETE FROM search_doc; DELETE FROM interaction_fts; DELETE FROM interaction_doc;
+         INSERT INTO search_doc (party_id) SELECT id FROM party WHERE merged_into IS NULL;
+         INSERT INTO interaction_doc (interaction_id) SELECT id FROM interaction;
+         INSERT INTO interaction_fts (rowid, subject, outcome)
+         SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;",
+    )?;
+    let ids: Vec<Uuid> =
+        conn.prepare("SELECT party_id FROM search_doc")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    for id in ids {
+        reindex_party(conn, id)?;
+    }
+    Ok(())
+}
