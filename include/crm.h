@@ -115,6 +115,24 @@ typedef enum {
 } crm_status;
 
 /**
+ * What `crm_order_import` did.
+ */
+typedef enum {
+  /**
+   * The order was new and was created.
+   */
+  CRM_UPSERT_CREATED = 1,
+  /**
+   * The order existed and had changed; it was updated.
+   */
+  CRM_UPSERT_UPDATED = 2,
+  /**
+   * The order existed as sent; nothing changed.
+   */
+  CRM_UPSERT_UNCHANGED = 3,
+} crm_upsert_outcome;
+
+/**
  * The kind of a party.
  */
 typedef enum {
@@ -154,6 +172,404 @@ typedef struct crm_page crm_page;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * The funnel of a pipeline over the opportunities created between `from`
+ * and `to` (RFC 3339; each may be NULL: open-ended): how many reached each
+ * stage, the share that moved on, the win rate, and the median and mean
+ * days spent in each stage; one funnel for all (`group` NULL or
+ * `"all"`), or one per `"owner"` or `"source"`.
+ *
+ * On success writes a JSON array of `Funnel` objects to `*out_json`; free
+ * it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a UUID, not a time, an
+ * unknown group), `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the pipeline),
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_funnel(const crm_db *db,
+                                const char *pipeline_id,
+                                const char *from,
+                                const char *to,
+                                const char *group,
+                                char **out_json);
+
+/**
+ * Lead statuses reached over the leads created between `from` and `to`
+ * (RFC 3339; each may be NULL), for all leads (`group` NULL) or per
+ * `"source"` or `"campaign"`.
+ *
+ * On success writes a JSON array of `LeadFunnel` objects to `*out_json`;
+ * free it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a time),
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`group`), `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_lead_funnel(const crm_db *db,
+                                     const char *from,
+                                     const char *to,
+                                     const char *group,
+                                     char **out_json);
+
+/**
+ * The weighted pipeline of open opportunities by month of expected close
+ * and currency, of one pipeline (`pipeline_id`; NULL: all).
+ *
+ * On success writes a JSON array of `ForecastMonth` objects (`month`,
+ * `currency`, `count`, `amount`, `weighted_amount`) to `*out_json`; free
+ * it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_forecast(const crm_db *db, const char *pipeline_id, char **out_json);
+
+/**
+ * Revenue by period and a cut, with a `RevenueQuery` JSON object (`"{}"`:
+ * by month, in total), e.g. `{"from": "2025-01-01T00:00:00Z", "period":
+ * "quarter", "by": "product", "convert_to": "EUR", "rates": {"USD":
+ * 0.92}}`. Periods: `day`, `week`, `month`, `quarter`, `year`; cuts:
+ * `total`, `product`, `category`, `tier`, `country`, `channel`,
+ * `segment`. One row per currency unless `convert_to` and a rate for
+ * every currency are given.
+ *
+ * On success writes a JSON array of `RevenueRow` objects (`period`,
+ * `key`, `currency`, `amount`, `orders`) to `*out_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_JSON`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g.
+ * `convert_to`, `rates.USD`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_revenue(const crm_db *db, const char *query_json, char **out_json);
+
+/**
+ * Retention and revenue by the month of each customer's first purchase,
+ * in one `currency`, up to `months` months (1 to 240) after it.
+ *
+ * On success writes a JSON array of `Cohort` objects (`month`,
+ * `customers`, `active`, `retention`, `revenue`) to `*out_json`; free it
+ * with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`currency`,
+ * `months`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_cohorts(const crm_db *db,
+                                 const char *currency,
+                                 size_t months,
+                                 char **out_json);
+
+/**
+ * Recency, frequency and monetary scores (1 to 5) of every customer with
+ * purchases in `currency` up to `as_of` (`YYYY-MM-DD`; NULL: today), with
+ * a named segment (`champions`, `loyal`, `at_risk`, `lost`, …).
+ *
+ * On success writes a JSON array of `RfmScore` objects to `*out_json`;
+ * free it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a date),
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`currency`), `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_rfm(const crm_db *db,
+                             const char *as_of,
+                             const char *currency,
+                             char **out_json);
+
+/**
+ * Each customer's purchase history in `currency` up to `as_of`
+ * (`YYYY-MM-DD`; NULL: today) as the lifetime-value models read it:
+ * repeat purchases, recency and age in weeks, mean repeat spend, totals.
+ *
+ * On success writes a JSON array of `PurchaseSummary` objects to
+ * `*out_json`; free it with `crm_string_free`. Statuses: as
+ * `crm_analytics_rfm`. Thread-safe.
+ */
+crm_status crm_analytics_purchase_summaries(const crm_db *db,
+                                            const char *as_of,
+                                            const char *currency,
+                                            char **out_json);
+
+/**
+ * Fit the customer-lifetime-value models (BG/NBD for purchases,
+ * Gamma-Gamma for spend) on the purchases in `currency` up to `as_of`
+ * (`YYYY-MM-DD`; NULL: today).
+ *
+ * On success writes the `ClvModel` (`bgnbd`, `gamma_gamma` or null,
+ * `customers`) as JSON to `*out_json`; free it with `crm_string_free`.
+ * Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION`
+ * (`currency`; `orders`: too few purchases, or the fit did not converge),
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_fit_clv(const crm_db *db,
+                                 const char *as_of,
+                                 const char *currency,
+                                 char **out_json);
+
+/**
+ * Each customer's value with a `ClvRequest` JSON object, e.g. `{"as_of":
+ * "2025-06-30", "currency": "EUR", "options": {"periods": 12,
+ * "period_length": 4.345, "discount_rate": 0.01, "margin": 0.3}}`
+ * (`options` may be left out): the probability it is alive, expected
+ * purchases and spend, and the discounted lifetime value.
+ *
+ * On success writes a JSON array of `CustomerValue` objects to
+ * `*out_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`currency`, `options…`,
+ * `orders`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_customer_values(const crm_db *db,
+                                         const char *request_json,
+                                         char **out_json);
+
+/**
+ * Customers likely lost as of `as_of` (`YYYY-MM-DD`; NULL: today), from
+ * their purchases in `currency`: the probability they are alive below
+ * `threshold` (0 to 1), or a gap since the last purchase beyond
+ * `gap_factor` times their own usual gap; most at risk first, each with
+ * the reason.
+ *
+ * On success writes a JSON array of `ChurnRisk` objects to `*out_json`;
+ * free it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`,
+ * `CRM_VALIDATION` (`threshold`, `gap_factor`, `currency`, `orders`),
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_churn_risk(const crm_db *db,
+                                    const char *as_of,
+                                    const char *currency,
+                                    double threshold,
+                                    double gap_factor,
+                                    char **out_json);
+
+/**
+ * Up to `k` (1 to 100) products to offer a customer: bought together with
+ * what it has bought, leaving out what it already has, topped up with the
+ * most popular products.
+ *
+ * On success writes a JSON array of `Offer` objects (`product_id`,
+ * `score`) to `*out_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the party), `CRM_VALIDATION`
+ * (`k`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_next_best_offers(const crm_db *db,
+                                          const char *party_id,
+                                          size_t k,
+                                          char **out_json);
+
+/**
+ * How well next-best-offer with `k` (1 to 100) offers does: each
+ * customer's last order is held out, and the share of customers whose
+ * held-out order holds an offer is compared with offering the most
+ * popular products.
+ *
+ * On success writes the `OfferEvaluation` (`customers`, `hit_rate`,
+ * `baseline_hit_rate`, `k`) as JSON to `*out_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`k`), `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_evaluate_offers(const crm_db *db, size_t k, char **out_json);
+
+/**
+ * Learn win probabilities from a pipeline's closed opportunities and
+ * report how they do on the most recently closed quarter of them, against
+ * the stages' default probabilities (Brier score, calibration).
+ *
+ * On success writes the `WinModelReport` as JSON to `*out_json`; free it
+ * with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`,
+ * `CRM_NOT_FOUND` (the pipeline), `CRM_VALIDATION` (too few closed
+ * opportunities), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_analytics_win_model(const crm_db *db, const char *pipeline_id, char **out_json);
+
+/**
+ * The learned win probability of each open opportunity of a pipeline,
+ * beside its stage's default.
+ *
+ * On success writes a JSON array of `WinPrediction` objects to
+ * `*out_json`; free it with `crm_string_free`. Statuses: as
+ * `crm_analytics_win_model`. Thread-safe.
+ */
+crm_status crm_analytics_predict_wins(const crm_db *db, const char *pipeline_id, char **out_json);
+
+/**
+ * Create a product from a `NewProduct` JSON object, e.g. `{"sku":
+ * "CHAIR-01", "name": "Office chair", "category": "furniture", "unit":
+ * "pcs", "description": "…"}`.
+ *
+ * On success writes the created `Product` as JSON to
+ * `*out_product_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g. `sku` exists),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_product_create(const crm_db *db,
+                              const char *new_product_json,
+                              char **out_product_json);
+
+/**
+ * Create a product from typed arguments: its `sku`, `name` and optionally
+ * a `category` (may be NULL); the unit is `"pcs"`.
+ *
+ * On success writes the new product's id to `*out_id`; free it with
+ * `crm_string_free`. Its version is 1. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g. `sku`
+ * exists), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_product_add(const crm_db *db,
+                           const char *sku,
+                           const char *name,
+                           const char *category,
+                           char **out_id);
+
+/**
+ * A product by id, as a `Product` JSON object.
+ *
+ * On success writes the JSON to `*out_product_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_product_get(const crm_db *db, const char *id, char **out_product_json);
+
+/**
+ * A product by its SKU, as a `Product` JSON object.
+ *
+ * On success writes the JSON to `*out_product_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_product_by_sku(const crm_db *db, const char *sku, char **out_product_json);
+
+/**
+ * The id of the product with this SKU.
+ *
+ * On success writes the id to `*out_id`; free it with `crm_string_free`.
+ * Statuses: as `crm_product_by_sku`. Thread-safe.
+ */
+crm_status crm_product_id_by_sku(const crm_db *db, const char *sku, char **out_id);
+
+/**
+ * The products of one `category` (NULL: every category) by category and
+ * name; inactive ones only when `include_inactive` is true.
+ *
+ * On success writes a page of `Product` objects to `*out_page`; free it
+ * with `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_product_list(const crm_db *db,
+                            const char *category,
+                            bool include_inactive,
+                            crm_page **out_page);
+
+/**
+ * Change a product with a `ProductPatch` JSON object, e.g. `{"name":
+ * "Office chair II", "active": false, "category": null}`. `version` is
+ * the version the caller read.
+ *
+ * On success writes the changed `Product` as JSON to
+ * `*out_product_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_VALIDATION`, `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_product_update(const crm_db *db,
+                              const char *id,
+                              int64_t version,
+                              const char *patch_json,
+                              char **out_product_json);
+
+/**
+ * Create a price list from a `NewPriceList` JSON object, e.g. `{"name":
+ * "Retail EUR", "currency": "EUR"}` or `{"name": "Gold 2025", "currency":
+ * "EUR", "tier": "gold", "valid_from": "2025-01-01", "valid_to":
+ * "2025-12-31"}` (`tier`: a customer tier; `segment`: a tag).
+ *
+ * On success writes the created `PriceList` as JSON to
+ * `*out_price_list_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g. `currency`, `name`
+ * exists), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_price_list_create(const crm_db *db,
+                                 const char *new_price_list_json,
+                                 char **out_price_list_json);
+
+/**
+ * A price list by id, as a `PriceList` JSON object.
+ *
+ * On success writes the JSON to `*out_price_list_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_price_list_get(const crm_db *db, const char *id, char **out_price_list_json);
+
+/**
+ * Every price list, by name.
+ *
+ * On success writes a page of `PriceList` objects to `*out_page`; free it
+ * with `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_HANDLE`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_price_list_list(const crm_db *db, crm_page **out_page);
+
+/**
+ * Set a product's unit price in a price list: `amount` in minor units
+ * (cents; not negative) of `currency`, which must be the list's.
+ *
+ * No output. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the
+ * list or product), `CRM_VALIDATION` (`currency`: not ISO 4217 or not the
+ * list's; `unit_price`: negative), `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_price_list_set_price(const crm_db *db,
+                                    const char *price_list_id,
+                                    const char *product_id,
+                                    int64_t amount,
+                                    const char *currency);
+
+/**
+ * The price a party pays for a product on a date in a currency: from the
+ * valid price lists in that currency holding the product, the one for the
+ * customer's tier wins, then one for a segment (tag) it carries, then one
+ * for everyone. `party_id` may be NULL (anyone); `date` is `YYYY-MM-DD`
+ * (NULL: today).
+ *
+ * On success writes the `PriceQuote` (`product_id`, `price_list_id`,
+ * `unit_price`) as JSON, or NULL when no list prices the product, to
+ * `*out_quote_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a
+ * UUID, not a date), `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the product),
+ * `CRM_VALIDATION` (`currency`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_product_price(const crm_db *db,
+                             const char *product_id,
+                             const char *party_id,
+                             const char *date,
+                             const char *currency,
+                             char **out_quote_json);
+
+/**
+ * The unit price, in minor units, that `crm_product_price` finds, without
+ * JSON.
+ *
+ * On success writes whether a list prices the product to `*out_found` and,
+ * when one does, the amount to `*out_amount` (left as it was otherwise).
+ * Statuses: as `crm_product_price`. Thread-safe.
+ */
+crm_status crm_product_unit_price(const crm_db *db,
+                                  const char *product_id,
+                                  const char *party_id,
+                                  const char *date,
+                                  const char *currency,
+                                  int64_t *out_amount,
+                                  bool *out_found);
 
 /**
  * Add a contact point to a party from a `NewContactPoint` JSON object,
@@ -441,6 +857,332 @@ crm_status crm_field_list(const crm_db *db, const char *entity, crm_page **out_p
 crm_status crm_field_remove(const crm_db *db, const char *id, int64_t version);
 
 /**
+ * Record an interaction from a `NewInteraction` JSON object, e.g.
+ * `{"channel": "phone_call", "direction": "outbound", "subject": "Renewal",
+ * "occurred_at": "2025-03-01T09:30:00Z", "duration_seconds": 300,
+ * "participants": [{"party_id": "…", "role": "to"}], "opportunity_id":
+ * "…"}`. Channels: `email`, `phone_call`, `meeting`, `chat`, `sms`,
+ * `web_visit`, `social`, `store_visit`, `letter`, `portal`.
+ *
+ * On success writes the created `Interaction` as JSON to
+ * `*out_interaction_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g. `subject`,
+ * `participants[0].party_id`: no such party; `lead_id`),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_interaction_record(const crm_db *db,
+                                  const char *new_interaction_json,
+                                  char **out_interaction_json);
+
+/**
+ * Record an interaction with one party from typed arguments: on `channel`
+ * (`"email"`, `"phone_call"`, `"meeting"`, …), inbound (the party reached
+ * us; it is the `from` participant) or `outbound` (we reached it; it is
+ * the `to` participant), now, with a `subject` and optionally a `body`
+ * (may be NULL).
+ *
+ * On success writes the new interaction's id to `*out_id`; free it with
+ * `crm_string_free`. Its version is 1. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a UUID, an unknown
+ * channel), `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`subject`;
+ * `participants[0].party_id`: no such party), `CRM_READ_ONLY`,
+ * `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_interaction_log(const crm_db *db,
+                               const char *party_id,
+                               const char *channel,
+                               bool outbound,
+                               const char *subject,
+                               const char *body,
+                               char **out_id);
+
+/**
+ * An interaction by id, as an `Interaction` JSON object.
+ *
+ * On success writes the JSON to `*out_interaction_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_interaction_get(const crm_db *db, const char *id, char **out_interaction_json);
+
+/**
+ * Change an interaction's subject, body, outcome or duration with an
+ * `InteractionPatch` JSON object, e.g. `{"outcome": "call back in May",
+ * "body": null}`. `version` is the version the caller read.
+ *
+ * On success writes the changed `Interaction` as JSON to
+ * `*out_interaction_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_VALIDATION`, `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_interaction_update(const crm_db *db,
+                                  const char *id,
+                                  int64_t version,
+                                  const char *patch_json,
+                                  char **out_interaction_json);
+
+/**
+ * Delete an interaction.
+ *
+ * No output. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_interaction_delete(const crm_db *db, const char *id, int64_t version);
+
+/**
+ * One page of a party's timeline, newest first, filtered by a
+ * `TimelineQuery` JSON object (`"{}"`: every channel, 50 a page, an
+ * organization's people and sub-organizations included), e.g.
+ * `{"channel": "email", "from": "2025-01-01T00:00:00Z", "to": "…",
+ * "opportunity_id": "…", "include_members": false, "limit": 20, "after":
+ * "<cursor>"}`. Get the next page by passing `crm_page_next_cursor` as
+ * `"after"`.
+ *
+ * On success writes a page of `Interaction` objects to `*out_page`; free
+ * it with `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the party), `CRM_VALIDATION`
+ * (e.g. `limit`, `after`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_party_timeline(const crm_db *db,
+                              const char *party_id,
+                              const char *query_json,
+                              crm_page **out_page);
+
+/**
+ * Create a task from a `NewTask` JSON object, e.g. `{"subject": "Send the
+ * offer", "due_at": "2025-03-07T12:00:00Z", "owner": "maija", "priority":
+ * "high", "party_id": "…", "link": {"entity": "interaction", "id":
+ * "…"}}`. Priorities: `low`, `normal`, `high`, `urgent`.
+ *
+ * On success writes the created `Task` as JSON to `*out_task_json`; free
+ * it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`, `CRM_INVALID_HANDLE`,
+ * `CRM_VALIDATION` (e.g. `subject`), `CRM_NOT_FOUND` (the party or linked
+ * record), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_task_create(const crm_db *db, const char *new_task_json, char **out_task_json);
+
+/**
+ * Create a task from typed arguments: a `subject`, the party it concerns
+ * (`party_id`, may be NULL) and when it is due (`due_at`, RFC 3339 such
+ * as `"2025-03-07T12:00:00Z"`; may be NULL), normal priority, no owner.
+ *
+ * On success writes the new task's id to `*out_id`; free it with
+ * `crm_string_free`. Its version is 1. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a UUID, not a time),
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g. an empty `subject`),
+ * `CRM_NOT_FOUND` (the party), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_task_add(const crm_db *db,
+                        const char *party_id,
+                        const char *subject,
+                        const char *due_at,
+                        char **out_id);
+
+/**
+ * A task by id, as a `Task` JSON object.
+ *
+ * On success writes the JSON to `*out_task_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_task_get(const crm_db *db, const char *id, char **out_task_json);
+
+/**
+ * Change a task with a `TaskPatch` JSON object, e.g. `{"status": "done"}`
+ * or `{"due_at": null, "priority": "urgent"}`. Statuses of a task:
+ * `open`, `in_progress`, `done`, `cancelled`; done or cancelled stamps
+ * `completed_at`. `version` is the version the caller read.
+ *
+ * On success writes the changed `Task` as JSON to `*out_task_json`; free
+ * it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_CONFLICT`, `CRM_VALIDATION`,
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_task_update(const crm_db *db,
+                           const char *id,
+                           int64_t version,
+                           const char *patch_json,
+                           char **out_task_json);
+
+/**
+ * Mark a task done. `version` is the version the caller read.
+ *
+ * On success writes the task's new version to `*out_version`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_CONFLICT`, `CRM_VALIDATION`,
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_task_complete(const crm_db *db,
+                             const char *id,
+                             int64_t version,
+                             int64_t *out_version);
+
+/**
+ * Delete a task.
+ *
+ * No output. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_task_delete(const crm_db *db, const char *id, int64_t version);
+
+/**
+ * A party's open tasks (open or in progress), soonest due first, those
+ * without a due time last.
+ *
+ * On success writes a page of `Task` objects to `*out_page`; free it with
+ * `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_task_list_open(const crm_db *db, const char *party_id, crm_page **out_page);
+
+/**
+ * Everyone's open tasks due before `now` (RFC 3339; NULL: the current
+ * time), most overdue first, of one `owner` (NULL: any), at most `limit`
+ * (1 to 1000).
+ *
+ * On success writes a page of `Task` objects to `*out_page`; free it with
+ * `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT` (not a time), `CRM_INVALID_HANDLE`,
+ * `CRM_VALIDATION` (`limit`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_task_list_overdue(const crm_db *db,
+                                 const char *now,
+                                 const char *owner,
+                                 size_t limit,
+                                 crm_page **out_page);
+
+/**
+ * Create a lead from a `NewLead` JSON object, e.g. `{"source": "web",
+ * "given_name": "Ilze", "family_name": "Liepa", "email": "ilze@liepa.lv",
+ * "company_name": "Liepa SIA", "country": "LV", "utm": {"source":
+ * "newsletter"}}`; it needs a name, an email, a phone or a company. It is
+ * scored by the current score rules.
+ *
+ * On success writes the created `Lead` as JSON to `*out_lead_json`; free
+ * it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`, `CRM_INVALID_HANDLE`,
+ * `CRM_VALIDATION` (e.g. `email`), `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_create(const crm_db *db, const char *new_lead_json, char **out_lead_json);
+
+/**
+ * A lead by id, as a `Lead` JSON object.
+ *
+ * On success writes the JSON to `*out_lead_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_get(const crm_db *db, const char *id, char **out_lead_json);
+
+/**
+ * Leads, newest first, in one `status` (`"new"`, `"working"`,
+ * `"qualified"`, `"converted"`, `"disqualified"`; NULL: any), at most
+ * `limit` (1 to 1000).
+ *
+ * On success writes a page of `Lead` objects to `*out_page`; free it with
+ * `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT` (an unknown status), `CRM_INVALID_HANDLE`,
+ * `CRM_VALIDATION` (`limit`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_list(const crm_db *db, const char *status, size_t limit, crm_page **out_page);
+
+/**
+ * Change a lead with a `LeadPatch` JSON object, e.g. `{"status":
+ * "working", "owner": "maija"}` or `{"status": "disqualified",
+ * "disqualify_reason": "no budget"}`. A converted lead no longer changes;
+ * convert with `crm_lead_convert`. `version` is the version the caller
+ * read.
+ *
+ * On success writes the changed `Lead` as JSON to `*out_lead_json`; free
+ * it with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_CONFLICT`, `CRM_VALIDATION`
+ * (e.g. `status`), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_update(const crm_db *db,
+                           const char *id,
+                           int64_t version,
+                           const char *patch_json,
+                           char **out_lead_json);
+
+/**
+ * The lead score rules, as a JSON array of `LeadScoreRule` objects, e.g.
+ * `[{"condition": "has_email", "points": 10}, {"condition": {"source":
+ * "referral"}, "points": 25}]`.
+ *
+ * On success writes the JSON to `*out_rules_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_HANDLE`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_score_rules_get(const crm_db *db, char **out_rules_json);
+
+/**
+ * Replace the lead score rules with a JSON array of `LeadScoreRule`
+ * objects (see `crm_lead_score_rules_get`; conditions: `has_email`,
+ * `has_phone`, `has_company`, `{"source": …}`, `{"utm_source": …}`,
+ * `{"country": …}`, `{"title_contains": …}`) and rescore every open lead.
+ *
+ * No output. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_JSON`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g.
+ * `rules[0].points`, -1000 to 1000), `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_score_rules_set(const crm_db *db, const char *rules_json);
+
+/**
+ * Convert a lead with a `LeadConversion` JSON object: into a new or an
+ * existing person and organization, and optionally an opportunity, e.g.
+ * `{"person": {"mode": "new"}, "organization": {"mode": "existing", "id":
+ * "…"}, "opportunity": {"pipeline_id": "…", "amount": {"amount": 500000,
+ * "currency": "EUR"}}}` (`{"mode": "skip"}` creates none; `"{}"`: a new
+ * person and organization, no opportunity). `version` is the version the
+ * caller read.
+ *
+ * On success writes the converted `Lead` as JSON to `*out_lead_json` and
+ * the created `Opportunity` as JSON, or NULL when none was asked for, to
+ * `*out_opportunity_json`; free both with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_VALIDATION` (`status`: converted already or
+ * disqualified; `person`, `organization`, `opportunity…`), `CRM_READ_ONLY`,
+ * `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_convert(const crm_db *db,
+                            const char *id,
+                            int64_t version,
+                            const char *conversion_json,
+                            char **out_lead_json,
+                            char **out_opportunity_json);
+
+/**
+ * The interactions linked to a lead (by their `lead_id`), newest first.
+ *
+ * On success writes a page of `Interaction` objects to `*out_page`; free
+ * it with `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`,
+ * `CRM_NOT_FOUND` (the lead), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_lead_interactions(const crm_db *db, const char *lead_id, crm_page **out_page);
+
+/**
  * Add a note (UTF-8 text; newlines and tabs allowed) to a party, written
  * by the handle's actor.
  *
@@ -474,6 +1216,284 @@ crm_status crm_note_list(const crm_db *db, const char *party_id, crm_page **out_
 crm_status crm_note_delete(const crm_db *db, const char *id, int64_t version);
 
 /**
+ * Create a pipeline from a `NewPipeline` JSON object: a name and its
+ * stages in order, with at least one open, one won and one lost stage,
+ * e.g. `{"name": "B2B", "stages": [{"name": "Qualify", "probability":
+ * 10}, {"name": "Offer", "probability": 50}, {"name": "Won",
+ * "probability": 100, "outcome": "won"}, {"name": "Lost", "probability":
+ * 0, "outcome": "lost"}]}`.
+ *
+ * On success writes the created `Pipeline` (with its stages' ids) as JSON
+ * to `*out_pipeline_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g. `name` exists, `stages`),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_pipeline_create(const crm_db *db,
+                               const char *new_pipeline_json,
+                               char **out_pipeline_json);
+
+/**
+ * A pipeline by id, as a `Pipeline` JSON object with its stages.
+ *
+ * On success writes the JSON to `*out_pipeline_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_pipeline_get(const crm_db *db, const char *id, char **out_pipeline_json);
+
+/**
+ * Every pipeline, by name.
+ *
+ * On success writes a page of `Pipeline` objects to `*out_page`; free it
+ * with `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_HANDLE`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_pipeline_list(const crm_db *db, crm_page **out_page);
+
+/**
+ * The id of a pipeline's stage by its name (exact, e.g. `"Offer"`), to
+ * pass to `crm_opportunity_move`.
+ *
+ * On success writes the stage's id to `*out_stage_id`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the
+ * pipeline, or no stage of that name; the field is `stage_name`),
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_pipeline_stage_id(const crm_db *db,
+                                 const char *pipeline_id,
+                                 const char *stage_name,
+                                 char **out_stage_id);
+
+/**
+ * A pipeline's open, won and lost opportunities by stage: count, amount
+ * and weighted amount per currency, as a `PipelineSummary` JSON object.
+ *
+ * On success writes the JSON to `*out_summary_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_pipeline_summary(const crm_db *db, const char *pipeline_id, char **out_summary_json);
+
+/**
+ * Create an opportunity from a `NewOpportunity` JSON object, e.g.
+ * `{"name": "Acme renewal", "account_id": "…", "pipeline_id": "…",
+ * "amount": {"amount": 1250000, "currency": "EUR"}, "expected_close":
+ * "2025-06-30", "owner": "maija", "contacts": [{"party_id": "…",
+ * "buying_role": "decision_maker"}]}`; it starts in the pipeline's first
+ * stage unless `"stage_id"` names another. Amounts are in minor units.
+ *
+ * On success writes the created `Opportunity` as JSON to
+ * `*out_opportunity_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the account or pipeline),
+ * `CRM_VALIDATION` (e.g. `amount`, `stage_id`, an archived `account_id`),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_opportunity_create(const crm_db *db,
+                                  const char *new_opportunity_json,
+                                  char **out_opportunity_json);
+
+/**
+ * An opportunity by id, as an `Opportunity` JSON object (with its stage
+ * history, contacts and partners).
+ *
+ * On success writes the JSON to `*out_opportunity_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_opportunity_get(const crm_db *db, const char *id, char **out_opportunity_json);
+
+/**
+ * The opportunities of an account (a party), newest first.
+ *
+ * On success writes a page of `Opportunity` objects (possibly empty) to
+ * `*out_page`; free it with `crm_page_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_opportunity_list(const crm_db *db, const char *account_id, crm_page **out_page);
+
+/**
+ * Change an opportunity with an `OpportunityPatch` JSON object, e.g.
+ * `{"amount": {"amount": 900000, "currency": "EUR"}, "probability": 60,
+ * "expected_close": null}`. Its stage changes with
+ * `crm_opportunity_move`. `version` is the version the caller read.
+ *
+ * On success writes the changed `Opportunity` as JSON to
+ * `*out_opportunity_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_VALIDATION`, `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_opportunity_update(const crm_db *db,
+                                  const char *id,
+                                  int64_t version,
+                                  const char *patch_json,
+                                  char **out_opportunity_json);
+
+/**
+ * Move an opportunity to another stage of its pipeline (`stage_id`, see
+ * `crm_pipeline_stage_id`); a won or lost stage closes it, with an
+ * optional `reason` (may be NULL). `version` is the version the caller
+ * read.
+ *
+ * On success writes the moved `Opportunity` as JSON to
+ * `*out_opportunity_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_CONFLICT`, `CRM_VALIDATION`
+ * (`stage_id`: not a stage of its pipeline; `reason`), `CRM_READ_ONLY`,
+ * `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_opportunity_move(const crm_db *db,
+                                const char *id,
+                                int64_t version,
+                                const char *stage_id,
+                                const char *reason,
+                                char **out_opportunity_json);
+
+/**
+ * Create an order from a `NewOrder` JSON object, e.g. `{"party_id": "…",
+ * "currency": "EUR", "channel": "web_shop", "external_id": "WS-1001",
+ * "status": "placed", "price_list_id": "…", "lines": [{"product_id": "…",
+ * "quantity": 2}, {"description": "Delivery", "quantity": 1,
+ * "unit_price": 500, "tax_rate_bp": 2100}]}`. Amounts are in minor units;
+ * lines without a unit price are priced from the order's price list or
+ * the customer's best one. Channels: `web_shop`, `store`, `partner`,
+ * `phone`, `marketplace`, `direct`; statuses: `draft`, `placed`, `paid`,
+ * `shipped`, `delivered`, `cancelled`, `returned`.
+ *
+ * On success writes the created `Order` (lines, totals, status history)
+ * as JSON to `*out_order_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (the party), `CRM_VALIDATION`
+ * (e.g. `lines[0].quantity`, `currency`, an archived `party_id`, an
+ * `external_id` that exists), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_order_create(const crm_db *db, const char *new_order_json, char **out_order_json);
+
+/**
+ * Create several orders in one transaction from a JSON array of
+ * `NewOrder` objects: all are created or none (a validation field is
+ * prefixed `orders[i].`).
+ *
+ * On success writes the created orders as a JSON array to
+ * `*out_orders_json`; free it with `crm_string_free`. Statuses: as
+ * `crm_order_create`. Thread-safe.
+ */
+crm_status crm_order_create_many(const crm_db *db,
+                                 const char *new_orders_json,
+                                 char **out_orders_json);
+
+/**
+ * Import an order (a `NewOrder` JSON object, see `crm_order_create`) by
+ * its `channel` and `external_id`, which is required: stored once however
+ * often it is sent; a changed one is updated (its status moving along the
+ * allowed road), an unchanged one left as it is.
+ *
+ * On success writes the stored `Order` as JSON to `*out_order_json` (free
+ * it with `crm_string_free`) and what the import did to `*out_outcome`.
+ * Statuses: as `crm_order_create`, and `CRM_VALIDATION` on `external_id`
+ * (missing) or `status` (a status the stored order cannot reach).
+ * Thread-safe.
+ */
+crm_status crm_order_import(const crm_db *db,
+                            const char *new_order_json,
+                            char **out_order_json,
+                            crm_upsert_outcome *out_outcome);
+
+/**
+ * An order by id, as an `Order` JSON object with its lines and status
+ * history.
+ *
+ * On success writes the JSON to `*out_order_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_order_get(const crm_db *db, const char *id, char **out_order_json);
+
+/**
+ * An order by the channel it came from (`"web_shop"`, `"store"`,
+ * `"partner"`, `"phone"`, `"marketplace"`, `"direct"`) and the id that
+ * channel gave it.
+ *
+ * On success writes the `Order` as JSON to `*out_order_json`; free it
+ * with `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (an unknown channel),
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_order_by_external_id(const crm_db *db,
+                                    const char *channel,
+                                    const char *external_id,
+                                    char **out_order_json);
+
+/**
+ * Move an order to another `status` (`"placed"`, `"paid"`, `"shipped"`,
+ * `"delivered"`, `"cancelled"`, `"returned"`) along the allowed road:
+ * draft → placed → paid → shipped → delivered; cancelled before shipping;
+ * returned after it. `version` is the version the caller read.
+ *
+ * On success writes the order's new version to `*out_version`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a
+ * UUID, an unknown status), `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_CONFLICT`, `CRM_VALIDATION` (`status`: not allowed from the
+ * current one), `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_order_set_status(const crm_db *db,
+                                const char *id,
+                                int64_t version,
+                                const char *status,
+                                int64_t *out_version);
+
+/**
+ * An order's current version, to pass to `crm_order_set_status`.
+ *
+ * On success writes the version to `*out_version`. Statuses: as
+ * `crm_order_get`. Thread-safe.
+ */
+crm_status crm_order_version(const crm_db *db, const char *id, int64_t *out_version);
+
+/**
+ * What the customer pays for an order: its total in minor units, and its
+ * currency (ISO 4217, 3 letters) written NUL-terminated into
+ * `currency_buf`, which holds `currency_buf_len` bytes (4 are enough).
+ *
+ * On success writes the total to `*out_total` and the currency into
+ * `currency_buf`; nothing to free. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT` (not a UUID;
+ * `currency_buf_len` too small), `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_order_total(const crm_db *db,
+                           const char *id,
+                           int64_t *out_total,
+                           char *currency_buf,
+                           size_t currency_buf_len);
+
+/**
+ * One page of orders matching an `OrderQuery` JSON object (`"{}"`: the
+ * first 50, newest placed first, drafts last), e.g. `{"party_id": "…",
+ * "status": "paid", "from": "2025-01-01T00:00:00Z", "to": "…", "limit":
+ * 100, "after": "<cursor>"}`. Get the next page by passing
+ * `crm_page_next_cursor` as `"after"`.
+ *
+ * On success writes a page of `Order` objects to `*out_page`; free it with
+ * `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_JSON`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (e.g.
+ * `limit`, `after`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_order_list(const crm_db *db, const char *query_json, crm_page **out_page);
+
+/**
  * The number of items on the page; 0 for NULL.
  *
  * Ownership: reads the page only; nothing to free. Thread-safe. Does not
@@ -493,11 +1513,13 @@ size_t crm_page_len(const crm_page *page);
 crm_status crm_page_item_json(const crm_page *page, size_t index, const char **out_json);
 
 /**
- * A top-level field of item `index` as text, without parsing JSON: a
+ * A field of item `index` as text, without parsing JSON: a
  * string as it is, a number or boolean in its JSON form, an object or
  * array as JSON text, and NULL for a null field. For example
  * `"display_name"` and `"id"` of a party, `"label"` and `"party_id"` of a
- * neighbour.
+ * neighbour. A nested field is named by its dotted path, e.g.
+ * `"party.display_name"` of a search hit or `"amount.currency"` of an
+ * opportunity.
  *
  * On success writes a borrowed string (or NULL) to `*out_text`: do not
  * free it; it stays valid until the page is freed. Statuses:
@@ -511,8 +1533,9 @@ crm_status crm_page_item_str(const crm_page *page,
                              const char **out_text);
 
 /**
- * A top-level integer field of item `index`, e.g. `"version"` of a party
- * or `"seq"` of an event.
+ * An integer field of item `index`, e.g. `"version"` of a party, `"seq"`
+ * of an event or `"amount.amount"` of an opportunity (a dotted path names
+ * a nested field).
  *
  * On success writes the value to `*out_value`. Statuses:
  * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`,
@@ -1016,6 +2039,140 @@ crm_status crm_role_update(const crm_db *db,
  * Thread-safe.
  */
 crm_status crm_role_remove(const crm_db *db, const char *id, int64_t version);
+
+/**
+ * Parties matching every word of `text` as a prefix (in their names,
+ * contact points, tags or notes; case and diacritics ignored; no
+ * character acts as query syntax), best first, narrowed by a
+ * `PartyFilter` JSON object (may be NULL: active parties of every kind),
+ * e.g. `{"kind": "organization", "role": "customer", "tag": "vip"}`; at
+ * most `limit` hits (1 to 1000; 0: 20).
+ *
+ * On success writes a page of `SearchHit` objects (`party`, `score`) to
+ * `*out_page`; read the party's fields by path, e.g.
+ * `crm_page_item_str(page, i, "party.display_name", &s)`; free it with
+ * `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_JSON`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`text` with
+ * no letter or digit, or too long; `limit`), `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_party_search(const crm_db *db,
+                            const char *text,
+                            const char *filter_json,
+                            size_t limit,
+                            crm_page **out_page);
+
+/**
+ * Scan the active parties of one `kind` (`"person"`, `"organization"`;
+ * NULL: both) for likely duplicates, best first, with a `MatchConfig`
+ * JSON object (may be NULL: the defaults; missing keys take their
+ * defaults), e.g. `{"person": {"threshold": 0.85}}`.
+ *
+ * On success writes a page of `DuplicatePair` objects (`a`, `b`,
+ * `result` with `score`, `is_match` and the reasons) to `*out_page`; free
+ * it with `crm_page_free`. Statuses: `CRM_NULL_PARAMETER`,
+ * `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`, `CRM_INVALID_ARGUMENT` (an
+ * unknown kind), `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`config.…`),
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_party_find_duplicates(const crm_db *db,
+                                     const char *kind,
+                                     const char *config_json,
+                                     crm_page **out_page);
+
+/**
+ * The active parties that a party about to be created (a `NewParty` JSON
+ * object, as for `crm_party_create`) may duplicate, best first, with a
+ * `MatchConfig` JSON object (may be NULL: the defaults).
+ *
+ * On success writes a page of `DuplicateCandidate` objects (`party_id`,
+ * `display_name`, `result`) to `*out_page`; free it with `crm_page_free`.
+ * Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`config.…`), `CRM_STORAGE`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_party_possible_duplicates(const crm_db *db,
+                                         const char *new_party_json,
+                                         const char *config_json,
+                                         crm_page **out_page);
+
+/**
+ * Create a party (a `NewParty` JSON object) and say which existing
+ * parties it may duplicate, with a `MatchConfig` JSON object (may be
+ * NULL: the defaults). With `refuse_duplicates`, a likely duplicate stops
+ * the creation with `CRM_VALIDATION` on `duplicates`, naming the best
+ * candidate in the message.
+ *
+ * On success writes the created `Party` as JSON to `*out_party_json`
+ * (free it with `crm_string_free`) and a page of `DuplicateCandidate`
+ * objects (possibly empty) to `*out_candidates` (free it with
+ * `crm_page_free`). Statuses: as `crm_party_create`, and
+ * `CRM_VALIDATION` on `duplicates` or `config.…`. Thread-safe.
+ */
+crm_status crm_party_create_checked(const crm_db *db,
+                                    const char *new_party_json,
+                                    const char *config_json,
+                                    bool refuse_duplicates,
+                                    char **out_party_json,
+                                    crm_page **out_candidates);
+
+/**
+ * Merge parties into a survivor with a `MergeRequest` JSON object, e.g.
+ * `{"survivor_id": "…", "merged_ids": ["…"], "choose": {"birth_date":
+ * "<id of the party whose value to keep>"}}`: every record of the merged
+ * parties moves to the survivor in one transaction; the merged ids
+ * resolve to the survivor afterwards. Undo with `crm_merge_undo`.
+ *
+ * On success writes the `MergeOutcome` (`merge_id`, `survivor`,
+ * `contact_points_folded`, `relationships_folded`) as JSON to
+ * `*out_outcome_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND` (a party), `CRM_VALIDATION` (e.g.
+ * `merged_ids`: empty, the survivor itself, another kind; `choose`),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_party_merge(const crm_db *db,
+                           const char *merge_request_json,
+                           char **out_outcome_json);
+
+/**
+ * Merge one party into another from typed arguments (the survivor's
+ * values win; empty ones are filled from the merged party).
+ *
+ * On success writes the merge's id (for `crm_merge_undo`) to
+ * `*out_merge_id`; free it with `crm_string_free`. Statuses: as
+ * `crm_party_merge`, with `CRM_INVALID_ARGUMENT` for an id that is not a
+ * UUID instead of `CRM_INVALID_JSON`. Thread-safe.
+ */
+crm_status crm_party_merge_into(const crm_db *db,
+                                const char *survivor_id,
+                                const char *merged_id,
+                                char **out_merge_id);
+
+/**
+ * Undo a merge: the merged parties come back with everything they had,
+ * and the survivor is as it was. Refused with `CRM_CONFLICT` once a
+ * record the merge touched has changed since.
+ *
+ * On success writes the survivor `Party` as it is now as JSON to
+ * `*out_party_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_CONFLICT`, `CRM_VALIDATION`
+ * (`merge_id`: undone already), `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_merge_undo(const crm_db *db, const char *merge_id, char **out_party_json);
+
+/**
+ * The merges into a party, newest first.
+ *
+ * On success writes a page of `MergeRecord` objects (`id`,
+ * `survivor_id`, `merged_ids`, `at`, `actor`, `undone_at`) to
+ * `*out_page`; free it with `crm_page_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`,
+ * `CRM_INVALID_HANDLE`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_merge_list(const crm_db *db, const char *survivor_id, crm_page **out_page);
 
 #ifdef __cplusplus
 }  // extern "C"

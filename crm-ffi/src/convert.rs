@@ -2,7 +2,7 @@
 
 use std::ffi::{CStr, CString, c_char};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use crm_core::Uuid;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -55,6 +55,49 @@ pub(crate) fn opt_date(p: *const c_char, name: &str) -> FResult<Option<NaiveDate
             Fail::new(crm_status::CRM_INVALID_ARGUMENT, name, format!("{name} {s:?} is not a date (YYYY-MM-DD)"))
         }),
     }
+}
+
+/// An optional UUID argument (NULL: none).
+pub(crate) fn opt_uuid(p: *const c_char, name: &str) -> FResult<Option<Uuid>> {
+    if p.is_null() { Ok(None) } else { uuid(p, name).map(Some) }
+}
+
+/// A `YYYY-MM-DD` date argument; NULL is today (UTC).
+pub(crate) fn date_or_today(p: *const c_char, name: &str) -> FResult<NaiveDate> {
+    Ok(opt_date(p, name)?.unwrap_or_else(|| Utc::now().date_naive()))
+}
+
+/// An optional RFC 3339 time argument, e.g. `"2025-03-01T09:30:00Z"` (NULL:
+/// none).
+pub(crate) fn opt_time(p: *const c_char, name: &str) -> FResult<Option<DateTime<Utc>>> {
+    match opt_text(p, name)? {
+        None => Ok(None),
+        Some(s) => DateTime::parse_from_rfc3339(s.trim()).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
+            Fail::new(
+                crm_status::CRM_INVALID_ARGUMENT,
+                name,
+                format!("{name} {s:?} is not an RFC 3339 time (e.g. 2025-03-01T09:30:00Z)"),
+            )
+        }),
+    }
+}
+
+/// A name of a snake_case enum of the core (`"phone_call"`, `"paid"`, …)
+/// read into `T`.
+pub(crate) fn name_of<T: DeserializeOwned>(p: *const c_char, name: &str) -> FResult<T> {
+    let s = text(p, name)?;
+    serde_json::from_value(serde_json::Value::String(s.trim().to_string()))
+        .map_err(|e| Fail::new(crm_status::CRM_INVALID_ARGUMENT, name, format!("{name} {s:?} is not known: {e}")))
+}
+
+/// An optional enum name (NULL: none); see [`name_of`].
+pub(crate) fn opt_name_of<T: DeserializeOwned>(p: *const c_char, name: &str) -> FResult<Option<T>> {
+    if p.is_null() { Ok(None) } else { name_of(p, name).map(Some) }
+}
+
+/// An optional JSON argument (NULL: the type's default).
+pub(crate) fn json_or_default<T: DeserializeOwned + Default>(p: *const c_char, name: &str) -> FResult<T> {
+    if p.is_null() { Ok(T::default()) } else { json(p, name) }
 }
 
 /// A JSON argument read into the record type `T`.

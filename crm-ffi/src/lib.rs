@@ -45,26 +45,40 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod analytics;
+pub mod catalog;
 pub mod contact;
 mod convert;
 pub mod db;
 pub mod error;
 pub mod events;
 pub mod fields;
+pub mod interaction;
+pub mod lead;
 pub mod note;
+pub mod opportunity;
+pub mod order;
 pub mod page;
 pub mod party;
 pub mod relationship;
 pub mod role;
+pub mod search;
 
+pub use analytics::*;
+pub use catalog::*;
 pub use contact::*;
 pub use convert::crm_string_free;
 pub use db::*;
 pub use error::*;
 pub use events::*;
 pub use fields::*;
+pub use interaction::*;
+pub use lead::*;
 pub use note::*;
+pub use opportunity::*;
+pub use order::*;
 pub use page::*;
 pub use party::*;
 pub use relationship::*;
 pub use role::*;
+pub use search::*;

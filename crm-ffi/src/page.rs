@@ -79,8 +79,13 @@ fn item(pg: &Page, index: usize) -> FResult<&Value> {
     })
 }
 
+/// A field of an item: a top-level key, or else a dotted path into nested
+/// objects (`"party.display_name"`, `"amount.currency"`).
 fn field<'v>(v: &'v Value, index: usize, name: &str) -> FResult<&'v Value> {
-    v.get(name).ok_or_else(|| Fail::new(crm_status::CRM_NOT_FOUND, name, format!("item {index} has no field {name:?}")))
+    let found = v
+        .get(name)
+        .or_else(|| if name.contains('.') { name.split('.').try_fold(v, |at, key| at.get(key)) } else { None });
+    found.ok_or_else(|| Fail::new(crm_status::CRM_NOT_FOUND, name, format!("item {index} has no field {name:?}")))
 }
 
 /// The number of items on the page; 0 for NULL.
@@ -110,11 +115,13 @@ pub extern "C" fn crm_page_item_json(page: *const crm_page, index: usize, out_js
     })
 }
 
-/// A top-level field of item `index` as text, without parsing JSON: a
+/// A field of item `index` as text, without parsing JSON: a
 /// string as it is, a number or boolean in its JSON form, an object or
 /// array as JSON text, and NULL for a null field. For example
 /// `"display_name"` and `"id"` of a party, `"label"` and `"party_id"` of a
-/// neighbour.
+/// neighbour. A nested field is named by its dotted path, e.g.
+/// `"party.display_name"` of a search hit or `"amount.currency"` of an
+/// opportunity.
 ///
 /// On success writes a borrowed string (or NULL) to `*out_text`: do not
 /// free it; it stays valid until the page is freed. Statuses:
@@ -149,8 +156,9 @@ pub extern "C" fn crm_page_item_str(
     })
 }
 
-/// A top-level integer field of item `index`, e.g. `"version"` of a party
-/// or `"seq"` of an event.
+/// An integer field of item `index`, e.g. `"version"` of a party, `"seq"`
+/// of an event or `"amount.amount"` of an opportunity (a dotted path names
+/// a nested field).
 ///
 /// On success writes the value to `*out_value`. Statuses:
 /// `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`,
@@ -245,4 +253,19 @@ pub extern "C" fn crm_page_free(page: *mut crm_page) {
         unsafe { std::ptr::write_volatile(&mut b.magic, 0) };
         drop(b);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_found_by_key_then_by_path() {
+        let v = serde_json::json!({"a.b": 1, "amount": {"amount": 5, "currency": "EUR"}, "x": 2});
+        assert_eq!(field(&v, 0, "a.b").unwrap(), &Value::from(1));
+        assert_eq!(field(&v, 0, "amount.currency").unwrap(), &Value::from("EUR"));
+        assert_eq!(field(&v, 0, "x").unwrap(), &Value::from(2));
+        assert_eq!(field(&v, 0, "amount.colour").unwrap_err().status, crm_status::CRM_NOT_FOUND);
+        assert_eq!(field(&v, 0, "x.y").unwrap_err().status, crm_status::CRM_NOT_FOUND);
+    }
 }

@@ -1,7 +1,9 @@
 /*
  * The C test suite of libcrm: every function, every status it can return
  * from C, NULL in each pointer argument, invalid UTF-8, bad JSON, unknown
- * ids, stale versions, one crm_db shared by several threads.
+ * ids, stale versions, one crm_db shared by several threads; interactions and
+ * tasks, leads, pipelines and opportunities, products, price lists and
+ * orders, search, duplicates and merges, analytics.
  *
  * Usage: test_crm [scratch-directory]   (default: /tmp)
  * Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -196,6 +198,12 @@ static void test_open(void) {
     n = 7;
     EXPECT(crm_event_prune(db, 1000, &n), CRM_READ_ONLY);
     CHECK(n == 7);
+    FAILS_UNTOUCHED(crm_task_add(db, id, "Call", NULL, &out), CRM_READ_ONLY, out);
+    FAILS_UNTOUCHED(crm_interaction_log(db, id, "email", false, "Hi", NULL, &out), CRM_READ_ONLY,
+                    out);
+    FAILS_UNTOUCHED(crm_lead_create(db, "{\"given_name\": \"B\"}", &out), CRM_READ_ONLY, out);
+    FAILS_UNTOUCHED(crm_product_add(db, "SKU-1", "Thing", NULL, &out), CRM_READ_ONLY, out);
+    EXPECT(crm_lead_score_rules_set(db, "[]"), CRM_READ_ONLY);
     crm_db_free(db);
 
     OK(crm_db_open_with(path, "{\"read_only\": true, \"busy_timeout_ms\": 100, \"readers\": 2}",
@@ -1402,6 +1410,1478 @@ static void test_threads(void) {
     remove_db(path);
 }
 
+/* ------------------------------------------------- JSON helpers (tests) */
+
+/* Copy the text of the first "key":"…" of a compact JSON text into buf. */
+static int json_text(const char *json, const char *key, char *buf, size_t n) {
+    char pat[80];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = json ? strstr(json, pat) : NULL;
+    if (!p || n == 0) return 0;
+    p += strlen(pat);
+    const char *e = strchr(p, '"');
+    if (!e || (size_t)(e - p) >= n) return 0;
+    memcpy(buf, p, (size_t)(e - p));
+    buf[e - p] = '\0';
+    return 1;
+}
+
+/* The first "key":<integer> of a compact JSON text; -999 if absent. */
+static long long json_int(const char *json, const char *key) {
+    char pat[80];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = json ? strstr(json, pat) : NULL;
+    if (!p) return -999;
+    return strtoll(p + strlen(pat), NULL, 10);
+}
+
+/* A call failing with CRM_VALIDATION on `field`, its output untouched. */
+#define VALIDATES(call, field, out)             \
+    do {                                        \
+        FAILS_UNTOUCHED(call, CRM_VALIDATION, out); \
+        CHECK(field_is(field));                 \
+    } while (0)
+
+/* The length of the page a call wrote to *page (freed), or -1 if it failed. */
+static size_t page_len_of(crm_status st, crm_page **page) {
+    size_t n = st == CRM_OK ? crm_page_len(*page) : (size_t)-1;
+    if (st == CRM_OK) crm_page_free(*page);
+    *page = NULL;
+    return n;
+}
+
+/* ------------------------------------------------ interactions, tasks */
+
+static void test_interactions(crm_db *db) {
+    char *anna = NULL, *org = NULL, *s = NULL, *id = NULL, *s2 = NULL;
+    char iid[64] = "", tid[64] = "", buf[1024], q[512];
+    crm_page *page = NULL;
+    int64_t v = 0;
+
+    OK(crm_person_create(db, "Ilze", "Kalna", NULL, NULL, &anna));
+    OK(crm_organization_create(db, "Kalna SIA", NULL, &org));
+
+    /* crm_interaction_record */
+    snprintf(buf, sizeof buf,
+             "{\"channel\":\"phone_call\",\"direction\":\"outbound\",\"subject\":\"Renewal\","
+             "\"occurred_at\":\"2025-03-01T09:30:00Z\",\"duration_seconds\":300,"
+             "\"participants\":[{\"party_id\":\"%s\",\"role\":\"to\"}]}",
+             anna);
+    NUL(crm_interaction_record(NULL, buf, &s), "db");
+    NUL(crm_interaction_record(db, NULL, &s), "new_interaction_json");
+    NUL(crm_interaction_record(db, buf, NULL), "out_interaction_json");
+    FAILS_UNTOUCHED(crm_interaction_record(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_interaction_record(db, "{", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_interaction_record(
+                        db, "{\"channel\":\"pigeon\",\"subject\":\"x\",\"participants\":[]}", &s),
+                    CRM_INVALID_JSON, s);
+    CHECK(field_is("new_interaction_json"));
+    snprintf(q, sizeof q,
+             "{\"channel\":\"email\",\"subject\":\" \",\"participants\":[{\"party_id\":\"%s\","
+             "\"role\":\"from\"}]}",
+             anna);
+    VALIDATES(crm_interaction_record(db, q, &s), "subject", s);
+    VALIDATES(crm_interaction_record(db,
+                                     "{\"channel\":\"email\",\"subject\":\"x\",\"participants\":"
+                                     "[{\"party_id\":\"" UNKNOWN_ID "\",\"role\":\"from\"}]}",
+                                     &s),
+              "participants[0].party_id", s);
+    OK(crm_interaction_record(db, buf, &s));
+    CHECK(contains(s, "\"channel\":\"phone_call\""));
+    CHECK(contains(s, "\"direction\":\"outbound\""));
+    CHECK(json_text(s, "id", iid, sizeof iid));
+    crm_string_free(s);
+
+    /* crm_interaction_log */
+    NUL(crm_interaction_log(NULL, anna, "email", false, "Hi", NULL, &id), "db");
+    NUL(crm_interaction_log(db, NULL, "email", false, "Hi", NULL, &id), "party_id");
+    NUL(crm_interaction_log(db, anna, NULL, false, "Hi", NULL, &id), "channel");
+    NUL(crm_interaction_log(db, anna, "email", false, NULL, NULL, &id), "subject");
+    NUL(crm_interaction_log(db, anna, "email", false, "Hi", NULL, NULL), "out_id");
+    FAILS_UNTOUCHED(crm_interaction_log(db, BAD_UTF8, "email", false, "Hi", NULL, &id),
+                    CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_interaction_log(db, anna, BAD_UTF8, false, "Hi", NULL, &id),
+                    CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_interaction_log(db, anna, "email", false, BAD_UTF8, NULL, &id),
+                    CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_interaction_log(db, anna, "email", false, "Hi", BAD_UTF8, &id),
+                    CRM_INVALID_UTF8, id);
+    CHECK(field_is("body"));
+    FAILS_UNTOUCHED(crm_interaction_log(db, NOT_A_UUID, "email", false, "Hi", NULL, &id),
+                    CRM_INVALID_ARGUMENT, id);
+    FAILS_UNTOUCHED(crm_interaction_log(db, anna, "pigeon", false, "Hi", NULL, &id),
+                    CRM_INVALID_ARGUMENT, id);
+    CHECK(field_is("channel"));
+    VALIDATES(crm_interaction_log(db, anna, "email", false, "", NULL, &id), "subject", id);
+    VALIDATES(crm_interaction_log(db, UNKNOWN_ID, "email", false, "Hi", NULL, &id),
+              "participants[0].party_id", id);
+    OK(crm_interaction_log(db, anna, "email", false, "Question", "About the invoice", &id));
+    CHECK(id && strlen(id) == 36);
+    OK(crm_interaction_get(db, id, &s));
+    CHECK(contains(s, "\"role\":\"from\"") && contains(s, "\"body\":\"About the invoice\""));
+    crm_string_free(s);
+    crm_string_free(id);
+    OK(crm_interaction_log(db, anna, "meeting", true, "Visit", NULL, &id));
+    crm_string_free(id);
+
+    /* crm_interaction_get */
+    NUL(crm_interaction_get(NULL, iid, &s), "db");
+    NUL(crm_interaction_get(db, NULL, &s), "id");
+    NUL(crm_interaction_get(db, iid, NULL), "out_interaction_json");
+    FAILS_UNTOUCHED(crm_interaction_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_interaction_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_interaction_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_interaction_get(db, iid, &s));
+    CHECK(contains(s, "\"subject\":\"Renewal\""));
+    crm_string_free(s);
+
+    /* crm_interaction_update */
+    NUL(crm_interaction_update(NULL, iid, 1, "{}", &s), "db");
+    NUL(crm_interaction_update(db, NULL, 1, "{}", &s), "id");
+    NUL(crm_interaction_update(db, iid, 1, NULL, &s), "patch_json");
+    NUL(crm_interaction_update(db, iid, 1, "{}", NULL), "out_interaction_json");
+    FAILS_UNTOUCHED(crm_interaction_update(db, BAD_UTF8, 1, "{}", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_interaction_update(db, iid, 1, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_interaction_update(db, iid, 1, "{\"mood\": 1}", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_interaction_update(db, NOT_A_UUID, 1, "{}", &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_interaction_update(db, UNKNOWN_ID, 1, "{}", &s), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_interaction_update(db, iid, 7, "{}", &s), CRM_CONFLICT, s);
+    VALIDATES(crm_interaction_update(db, iid, 1, "{\"subject\": \"\"}", &s), "subject", s);
+    VALIDATES(crm_interaction_update(db, iid, 1, "{\"duration_seconds\": -5}", &s),
+              "duration_seconds", s);
+    OK(crm_interaction_update(db, iid, 1, "{\"outcome\": \"call back in May\"}", &s));
+    CHECK(contains(s, "\"outcome\":\"call back in May\"") && json_int(s, "version") == 2);
+    crm_string_free(s);
+
+    /* crm_party_timeline, paged */
+    NUL(crm_party_timeline(NULL, anna, "{}", &page), "db");
+    NUL(crm_party_timeline(db, NULL, "{}", &page), "party_id");
+    NUL(crm_party_timeline(db, anna, NULL, &page), "query_json");
+    NUL(crm_party_timeline(db, anna, "{}", NULL), "out_page");
+    FAILS_UNTOUCHED(crm_party_timeline(db, BAD_UTF8, "{}", &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_timeline(db, anna, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_timeline(db, anna, "{\"channel\": 3}", &page), CRM_INVALID_JSON, page);
+    FAILS_UNTOUCHED(crm_party_timeline(db, NOT_A_UUID, "{}", &page), CRM_INVALID_ARGUMENT, page);
+    FAILS_UNTOUCHED(crm_party_timeline(db, UNKNOWN_ID, "{}", &page), CRM_NOT_FOUND, page);
+    FAILS_UNTOUCHED(crm_party_timeline(db, anna, "{\"limit\": 0}", &page), CRM_VALIDATION, page);
+    CHECK(field_is("limit"));
+    FAILS_UNTOUCHED(crm_party_timeline(db, anna, "{\"after\": \"garbage\"}", &page), CRM_VALIDATION,
+                    page);
+    OK(crm_party_timeline(db, anna, "{}", &page));
+    CHECK(crm_page_len(page) == 3);
+    crm_page_free(page);
+    OK(crm_party_timeline(db, anna, "{\"limit\": 2}", &page));
+    CHECK(crm_page_len(page) == 2);
+    const char *cursor = NULL;
+    OK(crm_page_next_cursor(page, &cursor));
+    CHECK(cursor != NULL);
+    snprintf(q, sizeof q, "{\"limit\": 2, \"after\": \"%s\"}", cursor ? cursor : "");
+    crm_page_free(page);
+    OK(crm_party_timeline(db, anna, q, &page));
+    CHECK(crm_page_len(page) == 1);
+    const char *subject = NULL;
+    OK(crm_page_item_str(page, 0, "subject", &subject));
+    CHECK(streq(subject, "Renewal")); /* the oldest, last */
+    OK(crm_page_next_cursor(page, &cursor));
+    CHECK(cursor == NULL);
+    crm_page_free(page);
+    CHECK(page_len_of(crm_party_timeline(db, anna, "{\"channel\": \"email\"}", &page), &page) == 1);
+
+    /* crm_interaction_delete */
+    NUL(crm_interaction_delete(NULL, iid, 2), "db");
+    NUL(crm_interaction_delete(db, NULL, 2), "id");
+    EXPECT(crm_interaction_delete(db, BAD_UTF8, 2), CRM_INVALID_UTF8);
+    EXPECT(crm_interaction_delete(db, NOT_A_UUID, 2), CRM_INVALID_ARGUMENT);
+    EXPECT(crm_interaction_delete(db, UNKNOWN_ID, 2), CRM_NOT_FOUND);
+    EXPECT(crm_interaction_delete(db, iid, 1), CRM_CONFLICT);
+    OK(crm_interaction_delete(db, iid, 2));
+    FAILS_UNTOUCHED(crm_interaction_get(db, iid, &s), CRM_NOT_FOUND, s);
+
+    /* crm_task_create: a task with no subject changes nothing. */
+    size_t open_before = page_len_of(crm_task_list_open(db, anna, &page), &page);
+    snprintf(buf, sizeof buf, "{\"party_id\":\"%s\",\"priority\":\"high\"}", anna);
+    NUL(crm_task_create(NULL, buf, &s), "db");
+    NUL(crm_task_create(db, NULL, &s), "new_task_json");
+    NUL(crm_task_create(db, buf, NULL), "out_task_json");
+    FAILS_UNTOUCHED(crm_task_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_task_create(db, "{\"subject\": ", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_task_create(db, "{\"subject\": \"x\", \"priority\": \"extreme\"}", &s),
+                    CRM_INVALID_JSON, s);
+    VALIDATES(crm_task_create(db, buf, &s), "subject", s);
+    CHECK(page_len_of(crm_task_list_open(db, anna, &page), &page) == open_before);
+    FAILS_UNTOUCHED(
+        crm_task_create(db, "{\"subject\": \"x\", \"party_id\": \"" UNKNOWN_ID "\"}", &s),
+        CRM_NOT_FOUND, s);
+    snprintf(buf, sizeof buf,
+             "{\"subject\":\"Send the offer\",\"party_id\":\"%s\",\"priority\":\"high\","
+             "\"owner\":\"maija\",\"due_at\":\"2020-01-01T12:00:00Z\"}",
+             anna);
+    OK(crm_task_create(db, buf, &s));
+    CHECK(contains(s, "\"status\":\"open\"") && contains(s, "\"priority\":\"high\""));
+    CHECK(json_text(s, "id", tid, sizeof tid));
+    crm_string_free(s);
+
+    /* crm_task_add */
+    NUL(crm_task_add(NULL, anna, "Call", NULL, &id), "db");
+    NUL(crm_task_add(db, anna, NULL, NULL, &id), "subject");
+    NUL(crm_task_add(db, anna, "Call", NULL, NULL), "out_id");
+    FAILS_UNTOUCHED(crm_task_add(db, BAD_UTF8, "Call", NULL, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_task_add(db, anna, BAD_UTF8, NULL, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_task_add(db, anna, "Call", BAD_UTF8, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_task_add(db, NOT_A_UUID, "Call", NULL, &id), CRM_INVALID_ARGUMENT, id);
+    FAILS_UNTOUCHED(crm_task_add(db, anna, "Call", "tomorrow", &id), CRM_INVALID_ARGUMENT, id);
+    CHECK(field_is("due_at"));
+    VALIDATES(crm_task_add(db, anna, "   ", NULL, &id), "subject", id);
+    CHECK(page_len_of(crm_task_list_open(db, anna, &page), &page) == open_before + 1);
+    FAILS_UNTOUCHED(crm_task_add(db, UNKNOWN_ID, "Call", NULL, &id), CRM_NOT_FOUND, id);
+    OK(crm_task_add(db, anna, "Call back", "2999-05-01T08:00:00+03:00", &id));
+    OK(crm_task_get(db, id, &s));
+    CHECK(contains(s, "\"due_at\":\"2999-05-01T05:00:00Z\""));
+    crm_string_free(s);
+    OK(crm_task_add(db, NULL, "Tidy the desk", NULL, &s2)); /* no party */
+    crm_string_free(s2);
+
+    /* crm_task_get */
+    NUL(crm_task_get(NULL, tid, &s), "db");
+    NUL(crm_task_get(db, NULL, &s), "id");
+    NUL(crm_task_get(db, tid, NULL), "out_task_json");
+    FAILS_UNTOUCHED(crm_task_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_task_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_task_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_task_get(db, tid, &s));
+    CHECK(contains(s, "\"subject\":\"Send the offer\""));
+    crm_string_free(s);
+
+    /* crm_task_update */
+    NUL(crm_task_update(NULL, tid, 1, "{}", &s), "db");
+    NUL(crm_task_update(db, NULL, 1, "{}", &s), "id");
+    NUL(crm_task_update(db, tid, 1, NULL, &s), "patch_json");
+    NUL(crm_task_update(db, tid, 1, "{}", NULL), "out_task_json");
+    FAILS_UNTOUCHED(crm_task_update(db, BAD_UTF8, 1, "{}", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_task_update(db, tid, 1, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_task_update(db, tid, 1, "{\"status\": \"sleeping\"}", &s), CRM_INVALID_JSON,
+                    s);
+    FAILS_UNTOUCHED(crm_task_update(db, NOT_A_UUID, 1, "{}", &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_task_update(db, UNKNOWN_ID, 1, "{}", &s), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_task_update(db, tid, 9, "{}", &s), CRM_CONFLICT, s);
+    VALIDATES(crm_task_update(db, tid, 1, "{\"subject\": \"\"}", &s), "subject", s);
+    OK(crm_task_update(db, tid, 1, "{\"status\": \"in_progress\"}", &s));
+    CHECK(contains(s, "\"status\":\"in_progress\"") && json_int(s, "version") == 2);
+    crm_string_free(s);
+
+    /* crm_task_list_overdue: the task due in 2020 */
+    NUL(crm_task_list_overdue(NULL, NULL, NULL, 10, &page), "db");
+    NUL(crm_task_list_overdue(db, NULL, NULL, 10, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_task_list_overdue(db, BAD_UTF8, NULL, 10, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_task_list_overdue(db, NULL, BAD_UTF8, 10, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_task_list_overdue(db, "yesterday", NULL, 10, &page), CRM_INVALID_ARGUMENT,
+                    page);
+    CHECK(field_is("now"));
+    FAILS_UNTOUCHED(crm_task_list_overdue(db, NULL, NULL, 0, &page), CRM_VALIDATION, page);
+    CHECK(field_is("limit"));
+    OK(crm_task_list_overdue(db, NULL, NULL, 10, &page));
+    CHECK(crm_page_len(page) == 1);
+    const char *tsubj = NULL;
+    OK(crm_page_item_str(page, 0, "subject", &tsubj));
+    CHECK(streq(tsubj, "Send the offer"));
+    crm_page_free(page);
+    CHECK(page_len_of(crm_task_list_overdue(db, NULL, "maija", 10, &page), &page) == 1);
+    CHECK(page_len_of(crm_task_list_overdue(db, NULL, "juris", 10, &page), &page) == 0);
+    CHECK(page_len_of(crm_task_list_overdue(db, "2019-01-01T00:00:00Z", NULL, 10, &page), &page) == 0);
+
+    /* crm_task_complete */
+    NUL(crm_task_complete(NULL, tid, 2, &v), "db");
+    NUL(crm_task_complete(db, NULL, 2, &v), "id");
+    NUL(crm_task_complete(db, tid, 2, NULL), "out_version");
+    v = 42;
+    EXPECT(crm_task_complete(db, BAD_UTF8, 2, &v), CRM_INVALID_UTF8);
+    EXPECT(crm_task_complete(db, NOT_A_UUID, 2, &v), CRM_INVALID_ARGUMENT);
+    EXPECT(crm_task_complete(db, UNKNOWN_ID, 2, &v), CRM_NOT_FOUND);
+    EXPECT(crm_task_complete(db, tid, 1, &v), CRM_CONFLICT);
+    CHECK(v == 42);
+    OK(crm_task_complete(db, tid, 2, &v));
+    CHECK(v == 3);
+    OK(crm_task_get(db, tid, &s));
+    CHECK(contains(s, "\"status\":\"done\"") && !contains(s, "\"completed_at\":null"));
+    crm_string_free(s);
+    CHECK(page_len_of(crm_task_list_overdue(db, NULL, NULL, 10, &page), &page) == 0);
+
+    /* crm_task_list_open */
+    NUL(crm_task_list_open(NULL, anna, &page), "db");
+    NUL(crm_task_list_open(db, NULL, &page), "party_id");
+    NUL(crm_task_list_open(db, anna, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_task_list_open(db, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_task_list_open(db, NOT_A_UUID, &page), CRM_INVALID_ARGUMENT, page);
+    FAILS_UNTOUCHED(crm_task_list_open(db, UNKNOWN_ID, &page), CRM_NOT_FOUND, page);
+    OK(crm_task_list_open(db, anna, &page));
+    CHECK(crm_page_len(page) == 1); /* "Call back"; the other is done */
+    crm_page_free(page);
+
+    /* crm_task_delete */
+    NUL(crm_task_delete(NULL, id, 1), "db");
+    NUL(crm_task_delete(db, NULL, 1), "id");
+    EXPECT(crm_task_delete(db, BAD_UTF8, 1), CRM_INVALID_UTF8);
+    EXPECT(crm_task_delete(db, NOT_A_UUID, 1), CRM_INVALID_ARGUMENT);
+    EXPECT(crm_task_delete(db, UNKNOWN_ID, 1), CRM_NOT_FOUND);
+    EXPECT(crm_task_delete(db, id, 5), CRM_CONFLICT);
+    OK(crm_task_delete(db, id, 1));
+    CHECK(page_len_of(crm_task_list_open(db, anna, &page), &page) == 0);
+    crm_string_free(id);
+
+    crm_string_free(org);
+    crm_string_free(anna);
+}
+
+/* ----------------------------------------------------------- sales */
+
+static const char *PIPELINE_B2B =
+    "{\"name\":\"B2B\",\"stages\":[{\"name\":\"Qualify\",\"probability\":10},"
+    "{\"name\":\"Offer\",\"probability\":50},{\"name\":\"Won\",\"probability\":100,"
+    "\"outcome\":\"won\"},{\"name\":\"Lost\",\"probability\":0,\"outcome\":\"lost\"}]}";
+static const char *PIPELINE_RETAIL =
+    "{\"name\":\"Retail\",\"stages\":[{\"name\":\"Open\",\"probability\":30},"
+    "{\"name\":\"Won\",\"probability\":100,\"outcome\":\"won\"},"
+    "{\"name\":\"Lost\",\"probability\":0,\"outcome\":\"lost\"}]}";
+
+/* Ids the sales tests share with the analytics tests. */
+static char b2b[64], retail[64], customer_id[64], chair[64], desk[64], eur_list[64];
+
+static void test_leads_pipelines(crm_db *db) {
+    char *s = NULL, *s2 = NULL, *id = NULL, *acme = NULL, *gone = NULL;
+    char lead[64] = "", lead2[64] = "", opp[64] = "", won_b2b[64] = "", offer[64] = "",
+         open_retail[64] = "", buf[1024];
+    crm_page *page = NULL;
+    int64_t v = 0;
+
+    /* crm_lead_create */
+    const char *new_lead = "{\"source\":\"web\",\"given_name\":\"Ilze\",\"family_name\":\"Liepa\","
+                           "\"email\":\"Ilze@Liepa.lv\",\"company_name\":\"Liepa SIA\","
+                           "\"country\":\"lv\"}";
+    NUL(crm_lead_create(NULL, new_lead, &s), "db");
+    NUL(crm_lead_create(db, NULL, &s), "new_lead_json");
+    NUL(crm_lead_create(db, new_lead, NULL), "out_lead_json");
+    FAILS_UNTOUCHED(crm_lead_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_lead_create(db, "{\"source\":", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_lead_create(db, "{\"shoe_size\": 44}", &s), CRM_INVALID_JSON, s);
+    VALIDATES(crm_lead_create(db, "{}", &s), "given_name", s);
+    VALIDATES(crm_lead_create(db, "{\"email\": \"nope\"}", &s), "email", s);
+    OK(crm_lead_create(db, new_lead, &s));
+    CHECK(contains(s, "\"email\":\"ilze@liepa.lv\"") && contains(s, "\"status\":\"new\""));
+    CHECK(json_text(s, "id", lead, sizeof lead));
+    crm_string_free(s);
+    OK(crm_lead_create(db, "{\"company_name\":\"Ozols AS\"}", &s));
+    CHECK(json_text(s, "id", lead2, sizeof lead2));
+    crm_string_free(s);
+
+    /* crm_lead_get */
+    NUL(crm_lead_get(NULL, lead, &s), "db");
+    NUL(crm_lead_get(db, NULL, &s), "id");
+    NUL(crm_lead_get(db, lead, NULL), "out_lead_json");
+    FAILS_UNTOUCHED(crm_lead_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_lead_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_lead_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_lead_get(db, lead, &s));
+    CHECK(contains(s, "\"country\":\"LV\""));
+    crm_string_free(s);
+
+    /* crm_lead_list */
+    NUL(crm_lead_list(NULL, NULL, 10, &page), "db");
+    NUL(crm_lead_list(db, NULL, 10, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_lead_list(db, BAD_UTF8, 10, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_lead_list(db, "hot", 10, &page), CRM_INVALID_ARGUMENT, page);
+    CHECK(field_is("status"));
+    FAILS_UNTOUCHED(crm_lead_list(db, NULL, 0, &page), CRM_VALIDATION, page);
+    CHECK(page_len_of(crm_lead_list(db, NULL, 10, &page), &page) == 2);
+    CHECK(page_len_of(crm_lead_list(db, "new", 1, &page), &page) == 1);
+    CHECK(page_len_of(crm_lead_list(db, "working", 10, &page), &page) == 0);
+
+    /* crm_lead_update */
+    NUL(crm_lead_update(NULL, lead, 1, "{}", &s), "db");
+    NUL(crm_lead_update(db, NULL, 1, "{}", &s), "id");
+    NUL(crm_lead_update(db, lead, 1, NULL, &s), "patch_json");
+    NUL(crm_lead_update(db, lead, 1, "{}", NULL), "out_lead_json");
+    FAILS_UNTOUCHED(crm_lead_update(db, BAD_UTF8, 1, "{}", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_lead_update(db, lead, 1, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_lead_update(db, lead, 1, "{\"status\": \"hot\"}", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_lead_update(db, NOT_A_UUID, 1, "{}", &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_lead_update(db, UNKNOWN_ID, 1, "{}", &s), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_lead_update(db, lead, 3, "{}", &s), CRM_CONFLICT, s);
+    VALIDATES(crm_lead_update(db, lead, 1, "{\"status\": \"converted\"}", &s), "status", s);
+    VALIDATES(crm_lead_update(db, lead, 1, "{\"status\": \"disqualified\"}", &s),
+              "disqualify_reason", s);
+    OK(crm_lead_update(db, lead, 1, "{\"status\": \"working\", \"owner\": \"maija\"}", &s));
+    CHECK(contains(s, "\"status\":\"working\"") && json_int(s, "version") == 2);
+    crm_string_free(s);
+
+    /* Score rules */
+    NUL(crm_lead_score_rules_get(NULL, &s), "db");
+    NUL(crm_lead_score_rules_get(db, NULL), "out_rules_json");
+    NUL(crm_lead_score_rules_set(NULL, "[]"), "db");
+    NUL(crm_lead_score_rules_set(db, NULL), "rules_json");
+    EXPECT(crm_lead_score_rules_set(db, BAD_UTF8), CRM_INVALID_UTF8);
+    EXPECT(crm_lead_score_rules_set(db, "{}"), CRM_INVALID_JSON);
+    EXPECT(crm_lead_score_rules_set(db, "[{\"condition\": \"is_nice\", \"points\": 1}]"),
+           CRM_INVALID_JSON);
+    EXPECT(crm_lead_score_rules_set(db, "[{\"condition\": \"has_email\", \"points\": 5000}]"),
+           CRM_VALIDATION);
+    CHECK(field_is("rules[0].points"));
+    OK(crm_lead_score_rules_get(db, &s));
+    CHECK(s && s[0] == '['); /* the default rules */
+    crm_string_free(s);
+    OK(crm_lead_score_rules_set(db, "[{\"condition\": \"has_email\", \"points\": 10}, "
+                                    "{\"condition\": {\"source\": \"web\"}, \"points\": 5}]"));
+    OK(crm_lead_score_rules_get(db, &s));
+    CHECK(contains(s, "\"has_email\"") && contains(s, "\"points\":5"));
+    crm_string_free(s);
+    OK(crm_lead_get(db, lead, &s));
+    CHECK(json_int(s, "score") == 15); /* rescored */
+    crm_string_free(s);
+
+    /* Pipelines */
+    NUL(crm_pipeline_create(NULL, PIPELINE_B2B, &s), "db");
+    NUL(crm_pipeline_create(db, NULL, &s), "new_pipeline_json");
+    NUL(crm_pipeline_create(db, PIPELINE_B2B, NULL), "out_pipeline_json");
+    FAILS_UNTOUCHED(crm_pipeline_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_pipeline_create(db, "{\"name\": \"X\"}", &s), CRM_INVALID_JSON, s);
+    VALIDATES(crm_pipeline_create(
+                  db, "{\"name\":\"X\",\"stages\":[{\"name\":\"A\",\"probability\":10}]}", &s),
+              "stages", s);
+    VALIDATES(crm_pipeline_create(db,
+                                  "{\"name\":\"X\",\"stages\":[{\"name\":\"A\",\"probability\":"
+                                  "150},{\"name\":\"W\",\"probability\":100,\"outcome\":\"won\"}]}",
+                                  &s),
+              "stages[0].probability", s);
+    OK(crm_pipeline_create(db, PIPELINE_B2B, &s));
+    CHECK(json_text(s, "id", b2b, sizeof b2b));
+    crm_string_free(s);
+    VALIDATES(crm_pipeline_create(db, PIPELINE_B2B, &s), "name", s);
+    OK(crm_pipeline_create(db, PIPELINE_RETAIL, &s));
+    CHECK(json_text(s, "id", retail, sizeof retail));
+    crm_string_free(s);
+
+    NUL(crm_pipeline_get(NULL, b2b, &s), "db");
+    NUL(crm_pipeline_get(db, NULL, &s), "id");
+    NUL(crm_pipeline_get(db, b2b, NULL), "out_pipeline_json");
+    FAILS_UNTOUCHED(crm_pipeline_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_pipeline_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_pipeline_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_pipeline_get(db, b2b, &s));
+    CHECK(contains(s, "\"name\":\"Offer\""));
+    crm_string_free(s);
+
+    NUL(crm_pipeline_list(NULL, &page), "db");
+    NUL(crm_pipeline_list(db, NULL), "out_page");
+    OK(crm_pipeline_list(db, &page));
+    CHECK(crm_page_len(page) == 2);
+    const char *pname = NULL;
+    OK(crm_page_item_str(page, 1, "name", &pname));
+    CHECK(streq(pname, "Retail"));
+    crm_page_free(page);
+
+    NUL(crm_pipeline_stage_id(NULL, b2b, "Won", &id), "db");
+    NUL(crm_pipeline_stage_id(db, NULL, "Won", &id), "pipeline_id");
+    NUL(crm_pipeline_stage_id(db, b2b, NULL, &id), "stage_name");
+    NUL(crm_pipeline_stage_id(db, b2b, "Won", NULL), "out_stage_id");
+    FAILS_UNTOUCHED(crm_pipeline_stage_id(db, BAD_UTF8, "Won", &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_pipeline_stage_id(db, b2b, BAD_UTF8, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_pipeline_stage_id(db, NOT_A_UUID, "Won", &id), CRM_INVALID_ARGUMENT, id);
+    FAILS_UNTOUCHED(crm_pipeline_stage_id(db, UNKNOWN_ID, "Won", &id), CRM_NOT_FOUND, id);
+    FAILS_UNTOUCHED(crm_pipeline_stage_id(db, b2b, "Dreaming", &id), CRM_NOT_FOUND, id);
+    CHECK(field_is("stage_name"));
+    OK(crm_pipeline_stage_id(db, b2b, "Won", &id));
+    snprintf(won_b2b, sizeof won_b2b, "%s", id);
+    crm_string_free(id);
+    OK(crm_pipeline_stage_id(db, b2b, "Offer", &id));
+    snprintf(offer, sizeof offer, "%s", id);
+    crm_string_free(id);
+    OK(crm_pipeline_stage_id(db, retail, "Open", &id));
+    snprintf(open_retail, sizeof open_retail, "%s", id);
+    crm_string_free(id);
+
+    /* crm_lead_convert, with an opportunity; converting twice fails. */
+    snprintf(buf, sizeof buf,
+             "{\"opportunity\":{\"pipeline_id\":\"%s\",\"amount\":{\"amount\":500000,"
+             "\"currency\":\"EUR\"}}}",
+             b2b);
+    NUL(crm_lead_convert(NULL, lead, 2, buf, &s, &s2), "db");
+    NUL(crm_lead_convert(db, NULL, 2, buf, &s, &s2), "id");
+    NUL(crm_lead_convert(db, lead, 2, NULL, &s, &s2), "conversion_json");
+    NUL(crm_lead_convert(db, lead, 2, buf, NULL, &s2), "out_lead_json");
+    NUL(crm_lead_convert(db, lead, 2, buf, &s, NULL), "out_opportunity_json");
+    s2 = SENTINEL;
+    FAILS_UNTOUCHED(crm_lead_convert(db, BAD_UTF8, 2, buf, &s, &s2), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_lead_convert(db, lead, 2, BAD_UTF8, &s, &s2), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_lead_convert(db, lead, 2, "{\"person\": \"yes\"}", &s, &s2),
+                    CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_lead_convert(db, NOT_A_UUID, 2, buf, &s, &s2), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_lead_convert(db, UNKNOWN_ID, 2, buf, &s, &s2), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_lead_convert(db, lead, 1, buf, &s, &s2), CRM_CONFLICT, s);
+    VALIDATES(crm_lead_convert(db, lead, 2,
+                               "{\"person\":{\"mode\":\"skip\"},\"organization\":{\"mode\":"
+                               "\"skip\"}}",
+                               &s, &s2),
+              "person", s);
+    CHECK(s2 == SENTINEL);
+    OK(crm_lead_convert(db, lead, 2, buf, &s, &s2));
+    CHECK(contains(s, "\"status\":\"converted\"") && json_int(s, "version") == 3);
+    CHECK(s2 != NULL && s2 != SENTINEL && contains(s2, "\"amount\":500000"));
+    if (s2 && s2 != SENTINEL) CHECK(json_text(s2, "id", opp, sizeof opp));
+    crm_string_free(s);
+    crm_string_free(s2);
+    s2 = SENTINEL;
+    VALIDATES(crm_lead_convert(db, lead, 3, buf, &s, &s2), "status", s); /* twice */
+    CHECK(s2 == SENTINEL);
+    OK(crm_lead_get(db, lead, &s));
+    CHECK(json_int(s, "version") == 3); /* nothing changed */
+    crm_string_free(s);
+    CHECK(page_len_of(crm_opportunity_list(db, UNKNOWN_ID, &page), &page) == 0);
+    /* Without an opportunity, NULL is written. */
+    s2 = SENTINEL;
+    OK(crm_lead_convert(db, lead2, 1, "{\"person\":{\"mode\":\"skip\"}}", &s, &s2));
+    CHECK(s2 == NULL);
+    CHECK(json_text(s, "organization_id", buf, sizeof buf));
+    crm_string_free(s);
+    acme = NULL;
+    OK(crm_party_display_name(db, buf, &acme));
+    CHECK(streq(acme, "Ozols AS"));
+    crm_string_free(acme);
+    acme = strdup(buf); /* the organization from the lead */
+
+    /* crm_lead_interactions */
+    snprintf(buf, sizeof buf,
+             "{\"channel\":\"email\",\"subject\":\"Brochure\",\"participants\":[],"
+             "\"lead_id\":\"%s\"}",
+             lead);
+    OK(crm_interaction_record(db, buf, &s));
+    crm_string_free(s);
+    NUL(crm_lead_interactions(NULL, lead, &page), "db");
+    NUL(crm_lead_interactions(db, NULL, &page), "lead_id");
+    NUL(crm_lead_interactions(db, lead, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_lead_interactions(db, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_lead_interactions(db, NOT_A_UUID, &page), CRM_INVALID_ARGUMENT, page);
+    FAILS_UNTOUCHED(crm_lead_interactions(db, UNKNOWN_ID, &page), CRM_NOT_FOUND, page);
+    CHECK(page_len_of(crm_lead_interactions(db, lead, &page), &page) == 1);
+    CHECK(page_len_of(crm_lead_interactions(db, lead2, &page), &page) == 0);
+
+    /* Opportunities */
+    OK(crm_organization_create(db, "Gone SIA", NULL, &gone));
+    OK(crm_party_archive(db, gone, 1, &v));
+    char new_opp[1024];
+    snprintf(new_opp, sizeof new_opp,
+             "{\"name\":\"Ozols fit-out\",\"account_id\":\"%s\",\"pipeline_id\":\"%s\","
+             "\"amount\":{\"amount\":200000,\"currency\":\"eur\"},\"expected_close\":"
+             "\"2025-06-30\"}",
+             acme, b2b);
+    NUL(crm_opportunity_create(NULL, new_opp, &s), "db");
+    NUL(crm_opportunity_create(db, NULL, &s), "new_opportunity_json");
+    NUL(crm_opportunity_create(db, new_opp, NULL), "out_opportunity_json");
+    FAILS_UNTOUCHED(crm_opportunity_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_opportunity_create(db, "{\"name\": \"x\"}", &s), CRM_INVALID_JSON, s);
+    snprintf(buf, sizeof buf,
+             "{\"name\":\"x\",\"account_id\":\"%s\",\"pipeline_id\":\"%s\",\"amount\":"
+             "{\"amount\":-1,\"currency\":\"EUR\"}}",
+             acme, b2b);
+    VALIDATES(crm_opportunity_create(db, buf, &s), "amount", s);
+    snprintf(buf, sizeof buf,
+             "{\"name\":\"x\",\"account_id\":\"%s\",\"pipeline_id\":\"%s\",\"amount\":"
+             "{\"amount\":1,\"currency\":\"EUR\"}}",
+             gone, b2b);
+    VALIDATES(crm_opportunity_create(db, buf, &s), "account_id", s);
+    snprintf(buf, sizeof buf,
+             "{\"name\":\"x\",\"account_id\":\"%s\",\"pipeline_id\":\"%s\",\"stage_id\":\"%s\","
+             "\"amount\":{\"amount\":1,\"currency\":\"EUR\"}}",
+             acme, b2b, open_retail);
+    VALIDATES(crm_opportunity_create(db, buf, &s), "stage_id", s);
+    snprintf(buf, sizeof buf,
+             "{\"name\":\"x\",\"account_id\":\"" UNKNOWN_ID "\",\"pipeline_id\":\"%s\","
+             "\"amount\":{\"amount\":1,\"currency\":\"EUR\"}}",
+             b2b);
+    FAILS_UNTOUCHED(crm_opportunity_create(db, buf, &s), CRM_NOT_FOUND, s);
+    CHECK(page_len_of(crm_opportunity_list(db, acme, &page), &page) == 0); /* nothing created */
+    OK(crm_opportunity_create(db, new_opp, &s));
+    CHECK(contains(s, "\"currency\":\"EUR\"") && contains(s, "\"weighted_amount\":20000"));
+    char opp2[64] = "";
+    CHECK(json_text(s, "id", opp2, sizeof opp2));
+    crm_string_free(s);
+
+    NUL(crm_opportunity_get(NULL, opp2, &s), "db");
+    NUL(crm_opportunity_get(db, NULL, &s), "id");
+    NUL(crm_opportunity_get(db, opp2, NULL), "out_opportunity_json");
+    FAILS_UNTOUCHED(crm_opportunity_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_opportunity_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_opportunity_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_opportunity_get(db, opp2, &s));
+    CHECK(contains(s, "\"name\":\"Ozols fit-out\""));
+    crm_string_free(s);
+
+    NUL(crm_opportunity_list(NULL, acme, &page), "db");
+    NUL(crm_opportunity_list(db, NULL, &page), "account_id");
+    NUL(crm_opportunity_list(db, acme, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_opportunity_list(db, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_opportunity_list(db, NOT_A_UUID, &page), CRM_INVALID_ARGUMENT, page);
+    OK(crm_opportunity_list(db, acme, &page));
+    CHECK(crm_page_len(page) == 1);
+    int64_t amount = 0;
+    OK(crm_page_item_int(page, 0, "amount.amount", &amount)); /* a nested field */
+    CHECK(amount == 200000);
+    const char *cur = NULL;
+    OK(crm_page_item_str(page, 0, "amount.currency", &cur));
+    CHECK(streq(cur, "EUR"));
+    EXPECT(crm_page_item_str(page, 0, "amount.colour", &cur), CRM_NOT_FOUND);
+    crm_page_free(page);
+
+    NUL(crm_opportunity_update(NULL, opp2, 1, "{}", &s), "db");
+    NUL(crm_opportunity_update(db, NULL, 1, "{}", &s), "id");
+    NUL(crm_opportunity_update(db, opp2, 1, NULL, &s), "patch_json");
+    NUL(crm_opportunity_update(db, opp2, 1, "{}", NULL), "out_opportunity_json");
+    FAILS_UNTOUCHED(crm_opportunity_update(db, BAD_UTF8, 1, "{}", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_opportunity_update(db, opp2, 1, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_opportunity_update(db, opp2, 1, "{\"amount\": 5}", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_opportunity_update(db, NOT_A_UUID, 1, "{}", &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_opportunity_update(db, UNKNOWN_ID, 1, "{}", &s), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_opportunity_update(db, opp2, 4, "{}", &s), CRM_CONFLICT, s);
+    VALIDATES(crm_opportunity_update(db, opp2, 1, "{\"probability\": 150}", &s), "probability", s);
+    OK(crm_opportunity_update(db, opp2, 1, "{\"probability\": 60, \"owner\": \"maija\"}", &s));
+    CHECK(contains(s, "\"effective_probability\":60") && json_int(s, "version") == 2);
+    crm_string_free(s);
+
+    /* crm_opportunity_move: a stage of another pipeline changes nothing. */
+    NUL(crm_opportunity_move(NULL, opp2, 2, offer, NULL, &s), "db");
+    NUL(crm_opportunity_move(db, NULL, 2, offer, NULL, &s), "id");
+    NUL(crm_opportunity_move(db, opp2, 2, NULL, NULL, &s), "stage_id");
+    NUL(crm_opportunity_move(db, opp2, 2, offer, NULL, NULL), "out_opportunity_json");
+    FAILS_UNTOUCHED(crm_opportunity_move(db, BAD_UTF8, 2, offer, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_opportunity_move(db, opp2, 2, BAD_UTF8, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_opportunity_move(db, opp2, 2, offer, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    CHECK(field_is("reason"));
+    FAILS_UNTOUCHED(crm_opportunity_move(db, opp2, 2, NOT_A_UUID, NULL, &s), CRM_INVALID_ARGUMENT,
+                    s);
+    CHECK(field_is("stage_id"));
+    FAILS_UNTOUCHED(crm_opportunity_move(db, UNKNOWN_ID, 2, offer, NULL, &s), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_opportunity_move(db, opp2, 1, offer, NULL, &s), CRM_CONFLICT, s);
+    VALIDATES(crm_opportunity_move(db, opp2, 2, open_retail, NULL, &s), "stage_id", s);
+    OK(crm_opportunity_get(db, opp2, &s));
+    CHECK(json_int(s, "version") == 2 && !contains(s, offer)); /* nothing changed */
+    crm_string_free(s);
+    OK(crm_opportunity_move(db, opp2, 2, offer, NULL, &s));
+    CHECK(contains(s, "\"effective_probability\":60") && json_int(s, "version") == 3);
+    crm_string_free(s);
+    OK(crm_opportunity_move(db, opp2, 3, won_b2b, "signed", &s));
+    CHECK(contains(s, "\"status\":\"won\"") && contains(s, "\"close_reason\":\"signed\""));
+    crm_string_free(s);
+
+    /* crm_pipeline_summary */
+    NUL(crm_pipeline_summary(NULL, b2b, &s), "db");
+    NUL(crm_pipeline_summary(db, NULL, &s), "pipeline_id");
+    NUL(crm_pipeline_summary(db, b2b, NULL), "out_summary_json");
+    FAILS_UNTOUCHED(crm_pipeline_summary(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_pipeline_summary(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_pipeline_summary(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_pipeline_summary(db, b2b, &s));
+    CHECK(contains(s, "\"name\":\"B2B\"") && contains(s, "\"EUR\":200000"));
+    crm_string_free(s);
+
+    snprintf(customer_id, sizeof customer_id, "%s", acme);
+    free(acme);
+    crm_string_free(gone);
+}
+
+/* ------------------------------------------------- products, orders */
+
+static size_t order_count(crm_db *db) {
+    crm_page *page = NULL;
+    return page_len_of(crm_order_list(db, "{\"limit\": 1000}", &page), &page);
+}
+
+static void test_catalog_orders(crm_db *db) {
+    char *s = NULL, *id = NULL, *gone = NULL, buf[2048], usd_list[64] = "", order[64] = "",
+         imported[64] = "";
+    crm_page *page = NULL;
+    int64_t v = 0, amount = 0;
+    bool found = false;
+
+    /* crm_product_create */
+    const char *new_product = "{\"sku\":\"CHAIR-01\",\"name\":\"Office chair\","
+                              "\"category\":\"furniture\"}";
+    NUL(crm_product_create(NULL, new_product, &s), "db");
+    NUL(crm_product_create(db, NULL, &s), "new_product_json");
+    NUL(crm_product_create(db, new_product, NULL), "out_product_json");
+    FAILS_UNTOUCHED(crm_product_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_create(db, "{\"sku\": 1}", &s), CRM_INVALID_JSON, s);
+    VALIDATES(crm_product_create(db, "{\"sku\": \" \", \"name\": \"x\"}", &s), "sku", s);
+    OK(crm_product_create(db, new_product, &s));
+    CHECK(contains(s, "\"unit\":\"pcs\"") && contains(s, "\"active\":true"));
+    CHECK(json_text(s, "id", chair, sizeof chair));
+    crm_string_free(s);
+    VALIDATES(crm_product_create(db, new_product, &s), "sku", s); /* the SKU exists */
+
+    /* crm_product_add */
+    NUL(crm_product_add(NULL, "DESK-01", "Desk", NULL, &id), "db");
+    NUL(crm_product_add(db, NULL, "Desk", NULL, &id), "sku");
+    NUL(crm_product_add(db, "DESK-01", NULL, NULL, &id), "name");
+    NUL(crm_product_add(db, "DESK-01", "Desk", NULL, NULL), "out_id");
+    FAILS_UNTOUCHED(crm_product_add(db, BAD_UTF8, "Desk", NULL, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_product_add(db, "DESK-01", BAD_UTF8, NULL, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_product_add(db, "DESK-01", "Desk", BAD_UTF8, &id), CRM_INVALID_UTF8, id);
+    VALIDATES(crm_product_add(db, "DESK-01", "", NULL, &id), "name", id);
+    VALIDATES(crm_product_add(db, "CHAIR-01", "Again", NULL, &id), "sku", id);
+    OK(crm_product_add(db, "DESK-01", "Desk", "furniture", &id));
+    snprintf(desk, sizeof desk, "%s", id);
+    crm_string_free(id);
+    OK(crm_product_add(db, "PEN-01", "Pen", NULL, &id));
+    char pen[64];
+    snprintf(pen, sizeof pen, "%s", id);
+    crm_string_free(id);
+
+    /* crm_product_get, crm_product_by_sku, crm_product_id_by_sku */
+    NUL(crm_product_get(NULL, chair, &s), "db");
+    NUL(crm_product_get(db, NULL, &s), "id");
+    NUL(crm_product_get(db, chair, NULL), "out_product_json");
+    FAILS_UNTOUCHED(crm_product_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_product_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_product_get(db, chair, &s));
+    CHECK(contains(s, "\"sku\":\"CHAIR-01\""));
+    crm_string_free(s);
+    NUL(crm_product_by_sku(NULL, "CHAIR-01", &s), "db");
+    NUL(crm_product_by_sku(db, NULL, &s), "sku");
+    NUL(crm_product_by_sku(db, "CHAIR-01", NULL), "out_product_json");
+    FAILS_UNTOUCHED(crm_product_by_sku(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_by_sku(db, "NOPE-99", &s), CRM_NOT_FOUND, s);
+    OK(crm_product_by_sku(db, "DESK-01", &s));
+    CHECK(contains(s, desk));
+    crm_string_free(s);
+    NUL(crm_product_id_by_sku(NULL, "CHAIR-01", &id), "db");
+    NUL(crm_product_id_by_sku(db, NULL, &id), "sku");
+    NUL(crm_product_id_by_sku(db, "CHAIR-01", NULL), "out_id");
+    FAILS_UNTOUCHED(crm_product_id_by_sku(db, BAD_UTF8, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_product_id_by_sku(db, "NOPE-99", &id), CRM_NOT_FOUND, id);
+    OK(crm_product_id_by_sku(db, " CHAIR-01 ", &id));
+    CHECK(streq(id, chair));
+    crm_string_free(id);
+
+    /* crm_product_update */
+    NUL(crm_product_update(NULL, pen, 1, "{}", &s), "db");
+    NUL(crm_product_update(db, NULL, 1, "{}", &s), "id");
+    NUL(crm_product_update(db, pen, 1, NULL, &s), "patch_json");
+    NUL(crm_product_update(db, pen, 1, "{}", NULL), "out_product_json");
+    FAILS_UNTOUCHED(crm_product_update(db, BAD_UTF8, 1, "{}", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_update(db, pen, 1, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_update(db, pen, 1, "{\"active\": \"no\"}", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_product_update(db, NOT_A_UUID, 1, "{}", &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_product_update(db, UNKNOWN_ID, 1, "{}", &s), CRM_NOT_FOUND, s);
+    FAILS_UNTOUCHED(crm_product_update(db, pen, 2, "{}", &s), CRM_CONFLICT, s);
+    VALIDATES(crm_product_update(db, pen, 1, "{\"name\": \"\"}", &s), "name", s);
+    OK(crm_product_update(db, pen, 1, "{\"active\": false, \"category\": \"office\"}", &s));
+    CHECK(contains(s, "\"active\":false") && json_int(s, "version") == 2);
+    crm_string_free(s);
+
+    /* crm_product_list */
+    NUL(crm_product_list(NULL, NULL, false, &page), "db");
+    NUL(crm_product_list(db, NULL, false, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_product_list(db, BAD_UTF8, false, &page), CRM_INVALID_UTF8, page);
+    CHECK(page_len_of(crm_product_list(db, NULL, false, &page), &page) == 2);
+    CHECK(page_len_of(crm_product_list(db, NULL, true, &page), &page) == 3);
+    CHECK(page_len_of(crm_product_list(db, "furniture", false, &page), &page) == 2);
+    CHECK(page_len_of(crm_product_list(db, "office", false, &page), &page) == 0);
+
+    /* Price lists */
+    NUL(crm_price_list_create(NULL, "{}", &s), "db");
+    NUL(crm_price_list_create(db, NULL, &s), "new_price_list_json");
+    NUL(crm_price_list_create(db, "{}", NULL), "out_price_list_json");
+    FAILS_UNTOUCHED(crm_price_list_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_price_list_create(db, "{\"name\": \"x\"}", &s), CRM_INVALID_JSON, s);
+    VALIDATES(crm_price_list_create(db, "{\"name\": \"x\", \"currency\": \"EURO\"}", &s), "currency",
+              s);
+    OK(crm_price_list_create(db, "{\"name\": \"Retail EUR\", \"currency\": \"eur\"}", &s));
+    CHECK(contains(s, "\"currency\":\"EUR\""));
+    CHECK(json_text(s, "id", eur_list, sizeof eur_list));
+    crm_string_free(s);
+    VALIDATES(crm_price_list_create(db, "{\"name\": \"Retail EUR\", \"currency\": \"EUR\"}", &s),
+              "name", s);
+    OK(crm_price_list_create(db, "{\"name\": \"Export USD\", \"currency\": \"USD\"}", &s));
+    CHECK(json_text(s, "id", usd_list, sizeof usd_list));
+    crm_string_free(s);
+
+    NUL(crm_price_list_get(NULL, eur_list, &s), "db");
+    NUL(crm_price_list_get(db, NULL, &s), "id");
+    NUL(crm_price_list_get(db, eur_list, NULL), "out_price_list_json");
+    FAILS_UNTOUCHED(crm_price_list_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_price_list_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_price_list_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_price_list_get(db, eur_list, &s));
+    CHECK(contains(s, "\"name\":\"Retail EUR\""));
+    crm_string_free(s);
+    NUL(crm_price_list_list(NULL, &page), "db");
+    NUL(crm_price_list_list(db, NULL), "out_page");
+    CHECK(page_len_of(crm_price_list_list(db, &page), &page) == 2);
+
+    /* crm_price_list_set_price: a currency that differs from the list's
+       changes nothing. */
+    NUL(crm_price_list_set_price(NULL, eur_list, chair, 4999, "EUR"), "db");
+    NUL(crm_price_list_set_price(db, NULL, chair, 4999, "EUR"), "price_list_id");
+    NUL(crm_price_list_set_price(db, eur_list, NULL, 4999, "EUR"), "product_id");
+    NUL(crm_price_list_set_price(db, eur_list, chair, 4999, NULL), "currency");
+    EXPECT(crm_price_list_set_price(db, BAD_UTF8, chair, 4999, "EUR"), CRM_INVALID_UTF8);
+    EXPECT(crm_price_list_set_price(db, eur_list, BAD_UTF8, 4999, "EUR"), CRM_INVALID_UTF8);
+    EXPECT(crm_price_list_set_price(db, eur_list, chair, 4999, BAD_UTF8), CRM_INVALID_UTF8);
+    EXPECT(crm_price_list_set_price(db, NOT_A_UUID, chair, 4999, "EUR"), CRM_INVALID_ARGUMENT);
+    EXPECT(crm_price_list_set_price(db, UNKNOWN_ID, chair, 4999, "EUR"), CRM_NOT_FOUND);
+    EXPECT(crm_price_list_set_price(db, eur_list, UNKNOWN_ID, 4999, "EUR"), CRM_NOT_FOUND);
+    OK(crm_price_list_set_price(db, eur_list, chair, 4999, "EUR"));
+    if (EXPECT(crm_price_list_set_price(db, eur_list, chair, 5999, "USD"), CRM_VALIDATION))
+        CHECK(field_is("currency"));
+    if (EXPECT(crm_price_list_set_price(db, eur_list, chair, -1, "EUR"), CRM_VALIDATION))
+        CHECK(field_is("unit_price"));
+    if (EXPECT(crm_price_list_set_price(db, eur_list, chair, 1, "EURO"), CRM_VALIDATION))
+        CHECK(field_is("currency"));
+    OK(crm_price_list_set_price(db, eur_list, desk, 25000, "eur"));
+    OK(crm_price_list_set_price(db, usd_list, chair, 5500, "USD"));
+
+    /* crm_product_price and crm_product_unit_price */
+    NUL(crm_product_price(NULL, chair, NULL, NULL, "EUR", &s), "db");
+    NUL(crm_product_price(db, NULL, NULL, NULL, "EUR", &s), "product_id");
+    NUL(crm_product_price(db, chair, NULL, NULL, NULL, &s), "currency");
+    NUL(crm_product_price(db, chair, NULL, NULL, "EUR", NULL), "out_quote_json");
+    FAILS_UNTOUCHED(crm_product_price(db, BAD_UTF8, NULL, NULL, "EUR", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_price(db, chair, BAD_UTF8, NULL, "EUR", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_price(db, chair, NULL, BAD_UTF8, "EUR", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_price(db, chair, NULL, NULL, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_product_price(db, chair, NOT_A_UUID, NULL, "EUR", &s), CRM_INVALID_ARGUMENT,
+                    s);
+    FAILS_UNTOUCHED(crm_product_price(db, chair, NULL, "31.12.2025", "EUR", &s),
+                    CRM_INVALID_ARGUMENT, s);
+    CHECK(field_is("date"));
+    FAILS_UNTOUCHED(crm_product_price(db, UNKNOWN_ID, NULL, NULL, "EUR", &s), CRM_NOT_FOUND, s);
+    VALIDATES(crm_product_price(db, chair, NULL, NULL, "EURO", &s), "currency", s);
+    OK(crm_product_price(db, chair, customer_id, "2025-05-01", "EUR", &s));
+    CHECK(contains(s, "\"unit_price\":{\"amount\":4999,\"currency\":\"EUR\"}"));
+    CHECK(contains(s, eur_list));
+    crm_string_free(s);
+    s = SENTINEL;
+    OK(crm_product_price(db, desk, NULL, NULL, "USD", &s));
+    CHECK(s == NULL); /* no USD price for the desk */
+
+    NUL(crm_product_unit_price(NULL, chair, NULL, NULL, "EUR", &amount, &found), "db");
+    NUL(crm_product_unit_price(db, NULL, NULL, NULL, "EUR", &amount, &found), "product_id");
+    NUL(crm_product_unit_price(db, chair, NULL, NULL, NULL, &amount, &found), "currency");
+    NUL(crm_product_unit_price(db, chair, NULL, NULL, "EUR", NULL, &found), "out_amount");
+    NUL(crm_product_unit_price(db, chair, NULL, NULL, "EUR", &amount, NULL), "out_found");
+    amount = 7;
+    EXPECT(crm_product_unit_price(db, BAD_UTF8, NULL, NULL, "EUR", &amount, &found),
+           CRM_INVALID_UTF8);
+    EXPECT(crm_product_unit_price(db, chair, NULL, "2025-02-30", "EUR", &amount, &found),
+           CRM_INVALID_ARGUMENT);
+    EXPECT(crm_product_unit_price(db, UNKNOWN_ID, NULL, NULL, "EUR", &amount, &found),
+           CRM_NOT_FOUND);
+    CHECK(amount == 7);
+    OK(crm_product_unit_price(db, chair, NULL, NULL, "USD", &amount, &found));
+    CHECK(found && amount == 5500);
+    amount = 7;
+    OK(crm_product_unit_price(db, pen, NULL, NULL, "EUR", &amount, &found));
+    CHECK(!found && amount == 7);
+
+    /* crm_order_create: a negative quantity, a currency other than the
+       price list's, an archived customer: each changes nothing. */
+    OK(crm_organization_create(db, "Archived SIA", NULL, &gone));
+    OK(crm_party_archive(db, gone, 1, &v));
+    size_t orders_before = order_count(db);
+    char new_order[1024];
+    snprintf(new_order, sizeof new_order,
+             "{\"party_id\":\"%s\",\"currency\":\"EUR\",\"price_list_id\":\"%s\","
+             "\"status\":\"placed\",\"lines\":[{\"product_id\":\"%s\",\"quantity\":2}]}",
+             customer_id, eur_list, chair);
+    NUL(crm_order_create(NULL, new_order, &s), "db");
+    NUL(crm_order_create(db, NULL, &s), "new_order_json");
+    NUL(crm_order_create(db, new_order, NULL), "out_order_json");
+    FAILS_UNTOUCHED(crm_order_create(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_order_create(db, "{\"party_id\": ", &s), CRM_INVALID_JSON, s);
+    FAILS_UNTOUCHED(crm_order_create(db,
+                                     "{\"party_id\":\"" NOT_A_UUID "\",\"currency\":\"EUR\","
+                                     "\"lines\":[]}",
+                                     &s),
+                    CRM_INVALID_JSON, s);
+    snprintf(buf, sizeof buf,
+             "{\"party_id\":\"%s\",\"currency\":\"EUR\",\"lines\":[{\"product_id\":\"%s\","
+             "\"quantity\":-3}]}",
+             customer_id, chair);
+    VALIDATES(crm_order_create(db, buf, &s), "lines[0].quantity", s);
+    snprintf(buf, sizeof buf,
+             "{\"party_id\":\"%s\",\"currency\":\"EUR\",\"price_list_id\":\"%s\",\"lines\":"
+             "[{\"product_id\":\"%s\",\"quantity\":1}]}",
+             customer_id, usd_list, chair);
+    VALIDATES(crm_order_create(db, buf, &s), "currency", s);
+    snprintf(buf, sizeof buf,
+             "{\"party_id\":\"%s\",\"currency\":\"EUR\",\"lines\":[{\"product_id\":\"%s\","
+             "\"quantity\":1}]}",
+             gone, chair);
+    VALIDATES(crm_order_create(db, buf, &s), "party_id", s);
+    snprintf(buf, sizeof buf,
+             "{\"party_id\":\"%s\",\"currency\":\"EUR\",\"lines\":[]}", customer_id);
+    VALIDATES(crm_order_create(db, buf, &s), "lines", s);
+    snprintf(buf, sizeof buf,
+             "{\"party_id\":\"" UNKNOWN_ID "\",\"currency\":\"EUR\",\"lines\":[{\"product_id\":"
+             "\"%s\",\"quantity\":1}]}",
+             chair);
+    FAILS_UNTOUCHED(crm_order_create(db, buf, &s), CRM_NOT_FOUND, s);
+    CHECK(order_count(db) == orders_before);
+    OK(crm_order_create(db, new_order, &s));
+    CHECK(json_int(s, "total") == 9998 && contains(s, "\"status\":\"placed\""));
+    CHECK(json_text(s, "id", order, sizeof order));
+    crm_string_free(s);
+    CHECK(order_count(db) == orders_before + 1);
+
+    /* crm_order_create_many: all or nothing */
+    NUL(crm_order_create_many(NULL, "[]", &s), "db");
+    NUL(crm_order_create_many(db, NULL, &s), "new_orders_json");
+    NUL(crm_order_create_many(db, "[]", NULL), "out_orders_json");
+    FAILS_UNTOUCHED(crm_order_create_many(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_order_create_many(db, new_order, &s), CRM_INVALID_JSON, s); /* not [] */
+    snprintf(buf, sizeof buf,
+             "[%s, {\"party_id\":\"%s\",\"currency\":\"EUR\",\"lines\":[{\"product_id\":"
+             "\"%s\",\"quantity\":0}]}]",
+             new_order, customer_id, desk);
+    VALIDATES(crm_order_create_many(db, buf, &s), "orders[1].lines[0].quantity", s);
+    CHECK(order_count(db) == orders_before + 1);
+    snprintf(buf, sizeof buf,
+             "[{\"party_id\":\"%s\",\"currency\":\"EUR\",\"status\":\"delivered\","
+             "\"placed_at\":\"2025-01-10T10:00:00Z\",\"lines\":[{\"product_id\":\"%s\","
+             "\"quantity\":1}]},{\"party_id\":\"%s\",\"currency\":\"EUR\",\"status\":\"paid\","
+             "\"placed_at\":\"2025-02-10T10:00:00Z\",\"lines\":[{\"product_id\":\"%s\","
+             "\"quantity\":1},{\"product_id\":\"%s\",\"quantity\":1}]}]",
+             customer_id, desk, customer_id, desk, chair);
+    OK(crm_order_create_many(db, buf, &s));
+    CHECK(s && s[0] == '[' && contains(s, "\"total\":25000") && contains(s, "\"total\":29999"));
+    crm_string_free(s);
+    CHECK(order_count(db) == orders_before + 3);
+
+    /* crm_order_import: created, unchanged, updated */
+    crm_upsert_outcome outcome = (crm_upsert_outcome)0;
+    char imp[1024];
+    snprintf(imp, sizeof imp,
+             "{\"external_id\":\"WS-1001\",\"channel\":\"web_shop\",\"party_id\":\"%s\","
+             "\"currency\":\"EUR\",\"status\":\"placed\",\"placed_at\":"
+             "\"2025-03-05T10:00:00Z\",\"lines\":[{\"description\":\"Delivery\",\"quantity\":1,"
+             "\"unit_price\":1000,\"tax_rate_bp\":2100}]}",
+             customer_id);
+    NUL(crm_order_import(NULL, imp, &s, &outcome), "db");
+    NUL(crm_order_import(db, NULL, &s, &outcome), "new_order_json");
+    NUL(crm_order_import(db, imp, NULL, &outcome), "out_order_json");
+    NUL(crm_order_import(db, imp, &s, NULL), "out_outcome");
+    FAILS_UNTOUCHED(crm_order_import(db, BAD_UTF8, &s, &outcome), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_order_import(db, "[", &s, &outcome), CRM_INVALID_JSON, s);
+    VALIDATES(crm_order_import(db, new_order, &s, &outcome), "external_id", s);
+    CHECK(outcome == (crm_upsert_outcome)0);
+    OK(crm_order_import(db, imp, &s, &outcome));
+    CHECK(outcome == CRM_UPSERT_CREATED && json_int(s, "total") == 1210);
+    CHECK(json_text(s, "id", imported, sizeof imported));
+    crm_string_free(s);
+    OK(crm_order_import(db, imp, &s, &outcome));
+    CHECK(outcome == CRM_UPSERT_UNCHANGED && contains(s, imported));
+    crm_string_free(s);
+    char imp_paid[1024];
+    snprintf(imp_paid, sizeof imp_paid,
+             "{\"external_id\":\"WS-1001\",\"channel\":\"web_shop\",\"party_id\":\"%s\","
+             "\"currency\":\"EUR\",\"status\":\"shipped\",\"placed_at\":"
+             "\"2025-03-05T10:00:00Z\",\"lines\":[{\"description\":\"Delivery\",\"quantity\":1,"
+             "\"unit_price\":1000,\"tax_rate_bp\":2100}]}",
+             customer_id);
+    OK(crm_order_import(db, imp_paid, &s, &outcome));
+    CHECK(outcome == CRM_UPSERT_UPDATED && contains(s, "\"status\":\"shipped\""));
+    crm_string_free(s);
+    /* A shipped order cannot be imported back to draft. */
+    outcome = (crm_upsert_outcome)0;
+    snprintf(buf, sizeof buf,
+             "{\"external_id\":\"WS-1001\",\"channel\":\"web_shop\",\"party_id\":\"%s\","
+             "\"currency\":\"EUR\",\"status\":\"draft\",\"lines\":[{\"description\":"
+             "\"Delivery\",\"quantity\":1,\"unit_price\":1000}]}",
+             customer_id);
+    VALIDATES(crm_order_import(db, buf, &s, &outcome), "status", s);
+    CHECK(outcome == (crm_upsert_outcome)0);
+    CHECK(order_count(db) == orders_before + 4);
+
+    /* crm_order_get, crm_order_by_external_id, crm_order_version */
+    NUL(crm_order_get(NULL, order, &s), "db");
+    NUL(crm_order_get(db, NULL, &s), "id");
+    NUL(crm_order_get(db, order, NULL), "out_order_json");
+    FAILS_UNTOUCHED(crm_order_get(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_order_get(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_order_get(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_order_get(db, order, &s));
+    CHECK(contains(s, "\"lines\":[{\"line_no\":1"));
+    crm_string_free(s);
+    NUL(crm_order_by_external_id(NULL, "web_shop", "WS-1001", &s), "db");
+    NUL(crm_order_by_external_id(db, NULL, "WS-1001", &s), "channel");
+    NUL(crm_order_by_external_id(db, "web_shop", NULL, &s), "external_id");
+    NUL(crm_order_by_external_id(db, "web_shop", "WS-1001", NULL), "out_order_json");
+    FAILS_UNTOUCHED(crm_order_by_external_id(db, BAD_UTF8, "WS-1001", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_order_by_external_id(db, "web_shop", BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_order_by_external_id(db, "carrier_pigeon", "WS-1001", &s),
+                    CRM_INVALID_ARGUMENT, s);
+    CHECK(field_is("channel"));
+    FAILS_UNTOUCHED(crm_order_by_external_id(db, "store", "WS-1001", &s), CRM_NOT_FOUND, s);
+    OK(crm_order_by_external_id(db, "web_shop", "WS-1001", &s));
+    CHECK(contains(s, imported));
+    crm_string_free(s);
+    NUL(crm_order_version(NULL, order, &v), "db");
+    NUL(crm_order_version(db, NULL, &v), "id");
+    NUL(crm_order_version(db, order, NULL), "out_version");
+    v = 42;
+    EXPECT(crm_order_version(db, BAD_UTF8, &v), CRM_INVALID_UTF8);
+    EXPECT(crm_order_version(db, NOT_A_UUID, &v), CRM_INVALID_ARGUMENT);
+    EXPECT(crm_order_version(db, UNKNOWN_ID, &v), CRM_NOT_FOUND);
+    CHECK(v == 42);
+    OK(crm_order_version(db, order, &v));
+    CHECK(v == 1);
+
+    /* crm_order_set_status: along the road; delivered -> draft changes
+       nothing. */
+    NUL(crm_order_set_status(NULL, order, 1, "paid", &v), "db");
+    NUL(crm_order_set_status(db, NULL, 1, "paid", &v), "id");
+    NUL(crm_order_set_status(db, order, 1, NULL, &v), "status");
+    NUL(crm_order_set_status(db, order, 1, "paid", NULL), "out_version");
+    v = 42;
+    EXPECT(crm_order_set_status(db, BAD_UTF8, 1, "paid", &v), CRM_INVALID_UTF8);
+    EXPECT(crm_order_set_status(db, order, 1, BAD_UTF8, &v), CRM_INVALID_UTF8);
+    EXPECT(crm_order_set_status(db, NOT_A_UUID, 1, "paid", &v), CRM_INVALID_ARGUMENT);
+    EXPECT(crm_order_set_status(db, order, 1, "lost_in_post", &v), CRM_INVALID_ARGUMENT);
+    CHECK(field_is("status"));
+    EXPECT(crm_order_set_status(db, UNKNOWN_ID, 1, "paid", &v), CRM_NOT_FOUND);
+    EXPECT(crm_order_set_status(db, order, 5, "paid", &v), CRM_CONFLICT);
+    EXPECT(crm_order_set_status(db, order, 1, "delivered", &v), CRM_VALIDATION);
+    CHECK(field_is("status"));
+    CHECK(v == 42);
+    OK(crm_order_set_status(db, order, 1, "paid", &v));
+    OK(crm_order_set_status(db, order, v, "shipped", &v));
+    OK(crm_order_set_status(db, order, v, "delivered", &v));
+    CHECK(v == 4);
+    if (EXPECT(crm_order_set_status(db, order, v, "draft", &v), CRM_VALIDATION))
+        CHECK(field_is("status"));
+    CHECK(v == 4);
+    OK(crm_order_get(db, order, &s));
+    CHECK(contains(s, "\"status\":\"delivered\"") && json_int(s, "version") == 4);
+    crm_string_free(s);
+
+    /* crm_order_total */
+    char currency[8] = "xxxxxxx";
+    int64_t total = 0;
+    NUL(crm_order_total(NULL, order, &total, currency, sizeof currency), "db");
+    NUL(crm_order_total(db, NULL, &total, currency, sizeof currency), "id");
+    NUL(crm_order_total(db, order, NULL, currency, sizeof currency), "out_total");
+    NUL(crm_order_total(db, order, &total, NULL, sizeof currency), "currency_buf");
+    EXPECT(crm_order_total(db, BAD_UTF8, &total, currency, sizeof currency), CRM_INVALID_UTF8);
+    EXPECT(crm_order_total(db, NOT_A_UUID, &total, currency, sizeof currency),
+           CRM_INVALID_ARGUMENT);
+    EXPECT(crm_order_total(db, UNKNOWN_ID, &total, currency, sizeof currency), CRM_NOT_FOUND);
+    EXPECT(crm_order_total(db, order, &total, currency, 3), CRM_INVALID_ARGUMENT);
+    CHECK(field_is("currency_buf_len"));
+    CHECK(total == 0 && streq(currency, "xxxxxxx"));
+    OK(crm_order_total(db, order, &total, currency, 4));
+    CHECK(total == 9998 && streq(currency, "EUR"));
+
+    /* crm_order_list, paged */
+    NUL(crm_order_list(NULL, "{}", &page), "db");
+    NUL(crm_order_list(db, NULL, &page), "query_json");
+    NUL(crm_order_list(db, "{}", NULL), "out_page");
+    FAILS_UNTOUCHED(crm_order_list(db, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_order_list(db, "{\"status\": \"lost\"}", &page), CRM_INVALID_JSON, page);
+    FAILS_UNTOUCHED(crm_order_list(db, "{\"limit\": 5000}", &page), CRM_VALIDATION, page);
+    CHECK(field_is("limit"));
+    FAILS_UNTOUCHED(crm_order_list(db, "{\"after\": \"nonsense\"}", &page), CRM_VALIDATION, page);
+    snprintf(buf, sizeof buf, "{\"party_id\": \"%s\", \"limit\": 3}", customer_id);
+    OK(crm_order_list(db, buf, &page));
+    CHECK(crm_page_len(page) == 3);
+    const char *cursor = NULL;
+    OK(crm_page_next_cursor(page, &cursor));
+    CHECK(cursor != NULL);
+    char q[512];
+    snprintf(q, sizeof q, "{\"party_id\": \"%s\", \"limit\": 3, \"after\": \"%s\"}", customer_id,
+             cursor ? cursor : "");
+    crm_page_free(page);
+    OK(crm_order_list(db, q, &page));
+    CHECK(crm_page_len(page) == 1);
+    crm_page_free(page);
+    CHECK(page_len_of(crm_order_list(db, "{\"status\": \"delivered\"}", &page), &page) == 2);
+
+    crm_string_free(gone);
+}
+
+/* -------------------------------------------------- search, dedup */
+
+static void test_search_dedup(void) {
+    crm_db *db = NULL;
+    char *s = NULL, *janis = NULL, *dup = NULL, *third = NULL, *id = NULL, merge_id[64] = "";
+    crm_page *page = NULL, *cands = NULL;
+    OK(crm_db_open_in_memory(&db));
+    OK(crm_person_create(db, "Jānis", "Bērziņš", "janis@ozols.lv", "+371 2000 0101", &janis));
+    OK(crm_person_create(db, "Janis", "Berzins", "JANIS@ozols.lv", NULL, &dup));
+    OK(crm_organization_create(db, "Bērziņi un partneri", NULL, &third));
+
+    /* crm_party_search */
+    NUL(crm_party_search(NULL, "bērz", NULL, 10, &page), "db");
+    NUL(crm_party_search(db, NULL, NULL, 10, &page), "text");
+    NUL(crm_party_search(db, "bērz", NULL, 10, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_party_search(db, BAD_UTF8, NULL, 10, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_search(db, "bērz", BAD_UTF8, 10, &page), CRM_INVALID_UTF8, page);
+    CHECK(field_is("filter_json"));
+    FAILS_UNTOUCHED(crm_party_search(db, "bērz", "{\"kind\": \"robot\"}", 10, &page),
+                    CRM_INVALID_JSON, page);
+    FAILS_UNTOUCHED(crm_party_search(db, " -:* ", NULL, 10, &page), CRM_VALIDATION, page);
+    CHECK(field_is("text"));
+    FAILS_UNTOUCHED(crm_party_search(db, "bērz", NULL, 5000, &page), CRM_VALIDATION, page);
+    CHECK(field_is("limit"));
+    OK(crm_party_search(db, "berz", NULL, 0, &page)); /* diacritics ignored */
+    CHECK(crm_page_len(page) == 3);
+    const char *name = NULL;
+    OK(crm_page_item_str(page, 0, "party.display_name", &name));
+    CHECK(name != NULL && strlen(name) > 0);
+    crm_page_free(page);
+    OK(crm_party_search(db, "bērz \"OR* NEAR(", NULL, 10, &page)); /* no query syntax */
+    crm_page_free(page);
+    OK(crm_party_search(db, "Bērz", "{\"kind\": \"organization\"}", 10, &page));
+    CHECK(crm_page_len(page) == 1);
+    OK(crm_page_item_str(page, 0, "party.display_name", &name));
+    CHECK(streq(name, "Bērziņi un partneri"));
+    crm_page_free(page);
+    CHECK(page_len_of(crm_party_search(db, "ozols.lv", NULL, 1, &page), &page) == 1);
+
+    /* crm_party_find_duplicates */
+    NUL(crm_party_find_duplicates(NULL, NULL, NULL, &page), "db");
+    NUL(crm_party_find_duplicates(db, NULL, NULL, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_party_find_duplicates(db, BAD_UTF8, NULL, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_find_duplicates(db, NULL, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_find_duplicates(db, "robot", NULL, &page), CRM_INVALID_ARGUMENT, page);
+    CHECK(field_is("kind"));
+    FAILS_UNTOUCHED(crm_party_find_duplicates(db, NULL, "{\"colour\": 1}", &page), CRM_INVALID_JSON,
+                    page);
+    FAILS_UNTOUCHED(crm_party_find_duplicates(db, NULL, "{\"blocking\": {\"window\": 0}}", &page),
+                    CRM_VALIDATION, page);
+    CHECK(field_is("config.blocking.window"));
+    OK(crm_party_find_duplicates(db, "person", NULL, &page));
+    CHECK(crm_page_len(page) == 1);
+    const char *a = NULL, *b = NULL, *is_match = NULL;
+    OK(crm_page_item_str(page, 0, "a", &a));
+    OK(crm_page_item_str(page, 0, "b", &b));
+    OK(crm_page_item_str(page, 0, "result.is_match", &is_match));
+    CHECK((streq(a, janis) && streq(b, dup)) || (streq(a, dup) && streq(b, janis)));
+    CHECK(streq(is_match, "true"));
+    crm_page_free(page);
+    CHECK(page_len_of(crm_party_find_duplicates(db, "organization", "{}", &page), &page) == 0);
+
+    /* crm_party_possible_duplicates */
+    const char *newp = "{\"given_name\": \"Jānis\", \"family_name\": \"Bērziņš\", "
+                       "\"contact_points\": [{\"kind\": \"email\", \"address\": "
+                       "\"janis@ozols.lv\"}]}";
+    NUL(crm_party_possible_duplicates(NULL, newp, NULL, &page), "db");
+    NUL(crm_party_possible_duplicates(db, NULL, NULL, &page), "new_party_json");
+    NUL(crm_party_possible_duplicates(db, newp, NULL, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_party_possible_duplicates(db, BAD_UTF8, NULL, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_possible_duplicates(db, newp, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_possible_duplicates(db, "{\"kind\": 1}", NULL, &page),
+                    CRM_INVALID_JSON, page);
+    FAILS_UNTOUCHED(crm_party_possible_duplicates(db, newp, "{\"person\": {\"threshold\": 7}}", &page),
+                    CRM_VALIDATION, page);
+    OK(crm_party_possible_duplicates(db, newp, NULL, &page));
+    CHECK(crm_page_len(page) == 2);
+    crm_page_free(page);
+    CHECK(page_len_of(crm_party_possible_duplicates(db, "{\"given_name\": \"Zz\"}", "{}", &page),
+                      &page) == 0);
+
+    /* crm_party_create_checked */
+    uint64_t before = count_all(db);
+    NUL(crm_party_create_checked(NULL, newp, NULL, true, &s, &cands), "db");
+    NUL(crm_party_create_checked(db, NULL, NULL, true, &s, &cands), "new_party_json");
+    NUL(crm_party_create_checked(db, newp, NULL, true, NULL, &cands), "out_party_json");
+    NUL(crm_party_create_checked(db, newp, NULL, true, &s, NULL), "out_candidates");
+    cands = SENTINEL;
+    FAILS_UNTOUCHED(crm_party_create_checked(db, BAD_UTF8, NULL, true, &s, &cands), CRM_INVALID_UTF8,
+                    s);
+    FAILS_UNTOUCHED(crm_party_create_checked(db, newp, "{", true, &s, &cands), CRM_INVALID_JSON, s);
+    VALIDATES(crm_party_create_checked(db, newp, NULL, true, &s, &cands), "duplicates", s);
+    CHECK(cands == SENTINEL);
+    VALIDATES(crm_party_create_checked(db, "{\"kind\": \"person\"}", NULL, false, &s, &cands),
+              "display_name", s);
+    CHECK(cands == SENTINEL && count_all(db) == before);
+    OK(crm_party_create_checked(db, newp, NULL, false, &s, &cands));
+    CHECK(contains(s, "\"given_name\":\"Jānis\"") && crm_page_len(cands) == 2);
+    char checked[64] = "";
+    CHECK(json_text(s, "id", checked, sizeof checked));
+    crm_string_free(s);
+    crm_page_free(cands);
+    OK(crm_party_create_checked(db, "{\"legal_name\": \"Unique Things AS\", \"kind\": "
+                                    "\"organization\"}",
+                                NULL, true, &s, &cands));
+    CHECK(crm_page_len(cands) == 0);
+    crm_string_free(s);
+    crm_page_free(cands);
+    CHECK(count_all(db) == before + 2);
+
+    /* crm_party_merge */
+    char req[512];
+    snprintf(req, sizeof req, "{\"survivor_id\": \"%s\", \"merged_ids\": [\"%s\"]}", janis, dup);
+    NUL(crm_party_merge(NULL, req, &s), "db");
+    NUL(crm_party_merge(db, NULL, &s), "merge_request_json");
+    NUL(crm_party_merge(db, req, NULL), "out_outcome_json");
+    FAILS_UNTOUCHED(crm_party_merge(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_party_merge(db, "{\"survivor_id\": 5}", &s), CRM_INVALID_JSON, s);
+    char bad[512];
+    snprintf(bad, sizeof bad, "{\"survivor_id\": \"%s\", \"merged_ids\": []}", janis);
+    VALIDATES(crm_party_merge(db, bad, &s), "merged_ids", s);
+    snprintf(bad, sizeof bad, "{\"survivor_id\": \"%s\", \"merged_ids\": [\"%s\"]}", janis, janis);
+    VALIDATES(crm_party_merge(db, bad, &s), "merged_ids[0]", s);
+    snprintf(bad, sizeof bad, "{\"survivor_id\": \"%s\", \"merged_ids\": [\"" UNKNOWN_ID "\"]}",
+             janis);
+    FAILS_UNTOUCHED(crm_party_merge(db, bad, &s), CRM_NOT_FOUND, s);
+    OK(crm_party_merge(db, req, &s));
+    CHECK(json_text(s, "merge_id", merge_id, sizeof merge_id));
+    CHECK(json_int(s, "contact_points_folded") == 1);
+    crm_string_free(s);
+
+    /* crm_merge_list */
+    NUL(crm_merge_list(NULL, janis, &page), "db");
+    NUL(crm_merge_list(db, NULL, &page), "survivor_id");
+    NUL(crm_merge_list(db, janis, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_merge_list(db, BAD_UTF8, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_merge_list(db, NOT_A_UUID, &page), CRM_INVALID_ARGUMENT, page);
+    OK(crm_merge_list(db, janis, &page));
+    CHECK(crm_page_len(page) == 1);
+    const char *mid = NULL;
+    OK(crm_page_item_str(page, 0, "id", &mid));
+    CHECK(streq(mid, merge_id));
+    crm_page_free(page);
+
+    /* crm_merge_undo */
+    NUL(crm_merge_undo(NULL, merge_id, &s), "db");
+    NUL(crm_merge_undo(db, NULL, &s), "merge_id");
+    NUL(crm_merge_undo(db, merge_id, NULL), "out_party_json");
+    FAILS_UNTOUCHED(crm_merge_undo(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_merge_undo(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_merge_undo(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    OK(crm_merge_undo(db, merge_id, &s));
+    CHECK(contains(s, janis));
+    crm_string_free(s);
+    VALIDATES(crm_merge_undo(db, merge_id, &s), "merge_id", s); /* undone already */
+    OK(crm_party_display_name(db, dup, &s)); /* back */
+    CHECK(streq(s, "Janis Berzins"));
+    crm_string_free(s);
+
+    /* crm_party_merge_into */
+    NUL(crm_party_merge_into(NULL, janis, checked, &id), "db");
+    NUL(crm_party_merge_into(db, NULL, checked, &id), "survivor_id");
+    NUL(crm_party_merge_into(db, janis, NULL, &id), "merged_id");
+    NUL(crm_party_merge_into(db, janis, checked, NULL), "out_merge_id");
+    FAILS_UNTOUCHED(crm_party_merge_into(db, BAD_UTF8, checked, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_party_merge_into(db, janis, BAD_UTF8, &id), CRM_INVALID_UTF8, id);
+    FAILS_UNTOUCHED(crm_party_merge_into(db, janis, NOT_A_UUID, &id), CRM_INVALID_ARGUMENT, id);
+    VALIDATES(crm_party_merge_into(db, janis, janis, &id), "merged_ids[0]", id);
+    FAILS_UNTOUCHED(crm_party_merge_into(db, janis, UNKNOWN_ID, &id), CRM_NOT_FOUND, id);
+    OK(crm_party_merge_into(db, janis, checked, &id));
+    CHECK(id && strlen(id) == 36);
+    crm_string_free(id);
+    CHECK(page_len_of(crm_merge_list(db, janis, &page), &page) == 2);
+
+    crm_string_free(janis);
+    crm_string_free(dup);
+    crm_string_free(third);
+    crm_db_free(db);
+}
+
+/* -------------------------------------------------------- analytics */
+
+/* Every analytics call: NULL in each pointer, bad input, and a JSON result. */
+static void test_analytics(crm_db *db) {
+    char *s = NULL;
+    crm_db *empty = NULL;
+    OK(crm_db_open_in_memory(&empty));
+
+    /* crm_analytics_funnel */
+    NUL(crm_analytics_funnel(NULL, b2b, NULL, NULL, NULL, &s), "db");
+    NUL(crm_analytics_funnel(db, NULL, NULL, NULL, NULL, &s), "pipeline_id");
+    NUL(crm_analytics_funnel(db, b2b, NULL, NULL, NULL, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, BAD_UTF8, NULL, NULL, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, b2b, BAD_UTF8, NULL, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, b2b, NULL, BAD_UTF8, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, b2b, NULL, NULL, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, NOT_A_UUID, NULL, NULL, NULL, &s),
+                    CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, b2b, "last week", NULL, NULL, &s),
+                    CRM_INVALID_ARGUMENT, s);
+    CHECK(field_is("from"));
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, b2b, NULL, NULL, "weekday", &s), CRM_INVALID_ARGUMENT,
+                    s);
+    CHECK(field_is("group"));
+    FAILS_UNTOUCHED(crm_analytics_funnel(db, UNKNOWN_ID, NULL, NULL, NULL, &s), CRM_NOT_FOUND, s);
+    OK(crm_analytics_funnel(db, b2b, NULL, NULL, NULL, &s));
+    CHECK(s && s[0] == '[' && contains(s, "\"opportunities\":2"));
+    crm_string_free(s);
+    OK(crm_analytics_funnel(db, b2b, "2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z", "owner", &s));
+    CHECK(s && s[0] == '[');
+    crm_string_free(s);
+
+    /* crm_analytics_lead_funnel */
+    NUL(crm_analytics_lead_funnel(NULL, NULL, NULL, NULL, &s), "db");
+    NUL(crm_analytics_lead_funnel(db, NULL, NULL, NULL, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_lead_funnel(db, BAD_UTF8, NULL, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_lead_funnel(db, NULL, BAD_UTF8, NULL, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_lead_funnel(db, NULL, NULL, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_lead_funnel(db, NULL, "2025", NULL, &s), CRM_INVALID_ARGUMENT, s);
+    VALIDATES(crm_analytics_lead_funnel(db, NULL, NULL, "weekday", &s), "group", s);
+    OK(crm_analytics_lead_funnel(db, NULL, NULL, NULL, &s));
+    CHECK(contains(s, "\"leads\":2") && contains(s, "\"converted\":2"));
+    crm_string_free(s);
+    OK(crm_analytics_lead_funnel(db, NULL, NULL, "source", &s));
+    CHECK(contains(s, "\"group\":\"web\""));
+    crm_string_free(s);
+
+    /* crm_analytics_forecast */
+    NUL(crm_analytics_forecast(NULL, NULL, &s), "db");
+    NUL(crm_analytics_forecast(db, NULL, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_forecast(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_forecast(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    OK(crm_analytics_forecast(db, NULL, &s));
+    CHECK(contains(s, "\"weighted_amount\":50000")); /* 500000 EUR at 10 % */
+    crm_string_free(s);
+    OK(crm_analytics_forecast(db, retail, &s));
+    CHECK(streq(s, "[]"));
+    crm_string_free(s);
+
+    /* crm_analytics_revenue */
+    NUL(crm_analytics_revenue(NULL, "{}", &s), "db");
+    NUL(crm_analytics_revenue(db, NULL, &s), "query_json");
+    NUL(crm_analytics_revenue(db, "{}", NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_revenue(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_revenue(db, "{\"period\": \"decade\"}", &s), CRM_INVALID_JSON, s);
+    VALIDATES(crm_analytics_revenue(db, "{\"rates\": {\"USD\": -1}}", &s), "rates.USD", s);
+    VALIDATES(crm_analytics_revenue(db, "{\"convert_to\": \"EURO\"}", &s), "currency", s);
+    OK(crm_analytics_revenue(db, "{}", &s));
+    CHECK(contains(s, "\"currency\":\"EUR\""));
+    crm_string_free(s);
+    OK(crm_analytics_revenue(db, "{\"by\": \"product\", \"period\": \"year\"}", &s));
+    CHECK(contains(s, "\"period\":\"2025\""));
+    crm_string_free(s);
+
+    /* crm_analytics_cohorts */
+    NUL(crm_analytics_cohorts(NULL, "EUR", 6, &s), "db");
+    NUL(crm_analytics_cohorts(db, NULL, 6, &s), "currency");
+    NUL(crm_analytics_cohorts(db, "EUR", 6, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_cohorts(db, BAD_UTF8, 6, &s), CRM_INVALID_UTF8, s);
+    VALIDATES(crm_analytics_cohorts(db, "EUR", 0, &s), "months", s);
+    VALIDATES(crm_analytics_cohorts(db, "EURO", 6, &s), "currency", s);
+    OK(crm_analytics_cohorts(db, "EUR", 6, &s));
+    CHECK(contains(s, "\"customers\":1"));
+    crm_string_free(s);
+
+    /* crm_analytics_rfm, crm_analytics_purchase_summaries */
+    NUL(crm_analytics_rfm(NULL, NULL, "EUR", &s), "db");
+    NUL(crm_analytics_rfm(db, NULL, NULL, &s), "currency");
+    NUL(crm_analytics_rfm(db, NULL, "EUR", NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_rfm(db, BAD_UTF8, "EUR", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_rfm(db, NULL, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_rfm(db, "2025-13-01", "EUR", &s), CRM_INVALID_ARGUMENT, s);
+    CHECK(field_is("as_of"));
+    VALIDATES(crm_analytics_rfm(db, NULL, "EURO", &s), "currency", s);
+    OK(crm_analytics_rfm(db, "2025-12-31", "EUR", &s));
+    CHECK(contains(s, customer_id) && contains(s, "\"segment\":"));
+    crm_string_free(s);
+    OK(crm_analytics_rfm(db, NULL, "USD", &s));
+    CHECK(streq(s, "[]"));
+    crm_string_free(s);
+    NUL(crm_analytics_purchase_summaries(NULL, NULL, "EUR", &s), "db");
+    NUL(crm_analytics_purchase_summaries(db, NULL, NULL, &s), "currency");
+    NUL(crm_analytics_purchase_summaries(db, NULL, "EUR", NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_purchase_summaries(db, BAD_UTF8, "EUR", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_purchase_summaries(db, NULL, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_purchase_summaries(db, "soon", "EUR", &s), CRM_INVALID_ARGUMENT,
+                    s);
+    VALIDATES(crm_analytics_purchase_summaries(db, NULL, "EURO", &s), "currency", s);
+    OK(crm_analytics_purchase_summaries(db, "2025-12-31", "EUR", &s));
+    CHECK(contains(s, customer_id) && contains(s, "\"first_purchase\":\"2025-01-10\""));
+    crm_string_free(s);
+
+    /* crm_analytics_fit_clv, crm_analytics_customer_values: no purchases
+       in an empty base. */
+    NUL(crm_analytics_fit_clv(NULL, NULL, "EUR", &s), "db");
+    NUL(crm_analytics_fit_clv(db, NULL, NULL, &s), "currency");
+    NUL(crm_analytics_fit_clv(db, NULL, "EUR", NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_fit_clv(db, BAD_UTF8, "EUR", &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_fit_clv(db, NULL, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_fit_clv(db, "2025-1-1x", "EUR", &s), CRM_INVALID_ARGUMENT, s);
+    VALIDATES(crm_analytics_fit_clv(db, NULL, "EURO", &s), "currency", s);
+    VALIDATES(crm_analytics_fit_clv(empty, NULL, "EUR", &s), "orders", s);
+    crm_status st = crm_analytics_fit_clv(db, "2025-12-31", "EUR", &s);
+    CHECK(st == CRM_OK || st == CRM_VALIDATION); /* one customer may not fit */
+    if (st == CRM_OK) {
+        CHECK(contains(s, "\"bgnbd\""));
+        crm_string_free(s);
+    }
+    const char *creq = "{\"as_of\": \"2025-12-31\", \"currency\": \"EUR\"}";
+    NUL(crm_analytics_customer_values(NULL, creq, &s), "db");
+    NUL(crm_analytics_customer_values(db, NULL, &s), "request_json");
+    NUL(crm_analytics_customer_values(db, creq, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_customer_values(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_customer_values(db, "{\"currency\": \"EUR\"}", &s),
+                    CRM_INVALID_JSON, s);
+    VALIDATES(crm_analytics_customer_values(db, "{\"as_of\": \"2025-12-31\", \"currency\": \"X\"}",
+                                            &s),
+              "currency", s);
+    VALIDATES(crm_analytics_customer_values(empty, creq, &s), "orders", s);
+
+    /* crm_analytics_churn_risk */
+    NUL(crm_analytics_churn_risk(NULL, NULL, "EUR", 0.5, 2.0, &s), "db");
+    NUL(crm_analytics_churn_risk(db, NULL, NULL, 0.5, 2.0, &s), "currency");
+    NUL(crm_analytics_churn_risk(db, NULL, "EUR", 0.5, 2.0, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_churn_risk(db, BAD_UTF8, "EUR", 0.5, 2.0, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_churn_risk(db, NULL, BAD_UTF8, 0.5, 2.0, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_churn_risk(db, "x", "EUR", 0.5, 2.0, &s), CRM_INVALID_ARGUMENT, s);
+    VALIDATES(crm_analytics_churn_risk(db, NULL, "EUR", 2.0, 2.0, &s), "threshold", s);
+    st = crm_analytics_churn_risk(db, "2025-12-31", "EUR", 0.5, 2.0, &s);
+    CHECK(st == CRM_OK || st == CRM_VALIDATION);
+    if (st == CRM_OK) {
+        CHECK(s && s[0] == '[');
+        crm_string_free(s);
+    }
+
+    /* crm_analytics_next_best_offers, crm_analytics_evaluate_offers */
+    NUL(crm_analytics_next_best_offers(NULL, customer_id, 3, &s), "db");
+    NUL(crm_analytics_next_best_offers(db, NULL, 3, &s), "party_id");
+    NUL(crm_analytics_next_best_offers(db, customer_id, 3, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_next_best_offers(db, BAD_UTF8, 3, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_next_best_offers(db, NOT_A_UUID, 3, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_analytics_next_best_offers(db, UNKNOWN_ID, 3, &s), CRM_NOT_FOUND, s);
+    VALIDATES(crm_analytics_next_best_offers(db, customer_id, 0, &s), "k", s);
+    OK(crm_analytics_next_best_offers(db, customer_id, 3, &s));
+    CHECK(s && s[0] == '[');
+    crm_string_free(s);
+    NUL(crm_analytics_evaluate_offers(NULL, 3, &s), "db");
+    NUL(crm_analytics_evaluate_offers(db, 3, NULL), "out_json");
+    VALIDATES(crm_analytics_evaluate_offers(db, 101, &s), "k", s);
+    OK(crm_analytics_evaluate_offers(db, 3, &s));
+    CHECK(contains(s, "\"k\":3") && contains(s, "\"hit_rate\""));
+    crm_string_free(s);
+
+    /* crm_analytics_win_model, crm_analytics_predict_wins */
+    NUL(crm_analytics_win_model(NULL, b2b, &s), "db");
+    NUL(crm_analytics_win_model(db, NULL, &s), "pipeline_id");
+    NUL(crm_analytics_win_model(db, b2b, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_win_model(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_win_model(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_analytics_win_model(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    st = crm_analytics_win_model(db, b2b, &s);
+    CHECK(st == CRM_OK || st == CRM_VALIDATION); /* one closed opportunity */
+    if (st == CRM_OK) crm_string_free(s);
+    NUL(crm_analytics_predict_wins(NULL, b2b, &s), "db");
+    NUL(crm_analytics_predict_wins(db, NULL, &s), "pipeline_id");
+    NUL(crm_analytics_predict_wins(db, b2b, NULL), "out_json");
+    FAILS_UNTOUCHED(crm_analytics_predict_wins(db, BAD_UTF8, &s), CRM_INVALID_UTF8, s);
+    FAILS_UNTOUCHED(crm_analytics_predict_wins(db, NOT_A_UUID, &s), CRM_INVALID_ARGUMENT, s);
+    FAILS_UNTOUCHED(crm_analytics_predict_wins(db, UNKNOWN_ID, &s), CRM_NOT_FOUND, s);
+    st = crm_analytics_predict_wins(db, b2b, &s);
+    CHECK(st == CRM_OK || st == CRM_VALIDATION);
+    if (st == CRM_OK) crm_string_free(s);
+
+    crm_db_free(empty);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) snprintf(dir, sizeof dir, "%s", argv[1]);
     crm_db *db = NULL;
@@ -1418,6 +2898,14 @@ int main(int argc, char **argv) {
     test_fields(db);
     test_relationships(db);
     crm_db_free(db);
+    db = NULL;
+    if (crm_db_open_in_memory(&db) != CRM_OK) return 1;
+    test_interactions(db);
+    test_leads_pipelines(db);
+    test_catalog_orders(db);
+    test_analytics(db);
+    crm_db_free(db);
+    test_search_dedup();
     test_audit_events();
     test_busy();
     test_threads();
