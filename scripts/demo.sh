@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the `crm` command and shows it on a freshly made demo base:
 # several thousand persons and several hundred organizations from many
-# countries, with roles, contact points, custom fields and relationships.
+# countries, with roles, contact points, custom fields and relationships,
+# and two years of sales: leads, opportunities, orders, interactions, tasks.
+# Writes the HTML report beside the base.
 # Usage: bash scripts/demo.sh        (from any directory)
 # Environment: CRM_DEMO_DB (default target/demo.db), CRM_DEMO_SEED (2025).
 set -euo pipefail
@@ -45,5 +47,32 @@ crm party find "Anna B" --limit 5
 crm --json party list --kind organization --country NO --limit 1 | head -n 30
 # How the base is connected: the relationship types.
 crm rel types
+
+step "sales"
+crm pipeline show "New business"
+crm order list --limit 5
+order="$("$crm_bin" --db "$db" --json order list --limit 1 |
+    sed -n 's/^ *"id": "\([0-9a-f-]*\)".*/\1/p' | head -n 1)"
+crm order show "$order"
+customer="$("$crm_bin" --db "$db" --json order show "$order" |
+    sed -n 's/^ *"party_id": "\([0-9a-f-]*\)".*/\1/p' | head -n 1)"
+crm timeline "$customer" --limit 8
+crm lead list --status qualified --limit 5
+crm task overdue --limit 5
+crm search "anna" --role customer --limit 5
+crm dedup scan --limit 5
+
+step "reports"
+crm report funnel --pipeline "New business"
+crm report forecast
+crm report revenue --period quarter
+crm report rfm --limit 5
+crm report clv --limit 5
+crm report cohorts --months 6
+crm report churn --limit 5
+crm report recommend --party "$customer"
+crm report win
+html="${db%.db}-report.html"
+crm report --html "$html"
 
 printf '\nThe demo base is %s; try: %s --db %s party list --help\n' "$db" "$crm_bin" "$db"

@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod demo;
+mod html;
 mod output;
 
 use std::io::Write;
@@ -24,6 +25,18 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&cli.db, cli.json, args, &mut out),
         Command::Party(cmd) => commands::party::run(&cli.db, cli.json, cmd, &mut out),
         Command::Rel(cmd) => commands::rel::run(&cli.db, cli.json, cmd, &mut out),
+        Command::Timeline(args) => commands::activity::timeline(&cli.db, cli.json, args, &mut out),
+        Command::Interaction(cmd) => commands::activity::interaction(&cli.db, cli.json, cmd, &mut out),
+        Command::Task(cmd) => commands::activity::task(&cli.db, cli.json, cmd, &mut out),
+        Command::Pipeline { command } => commands::sales::pipelines(&cli.db, cli.json, command.as_ref(), &mut out),
+        Command::Opp(cmd) => commands::sales::opp(&cli.db, cli.json, cmd, &mut out),
+        Command::Lead(cmd) => commands::sales::lead(&cli.db, cli.json, cmd, &mut out),
+        Command::Product(cmd) => commands::sales::product(&cli.db, cli.json, cmd, &mut out),
+        Command::PriceList(cmd) => commands::sales::price_list(&cli.db, cli.json, cmd, &mut out),
+        Command::Order(cmd) => commands::sales::order(&cli.db, cli.json, cmd, &mut out),
+        Command::Search(args) => commands::dedup::search(&cli.db, cli.json, args, &mut out),
+        Command::Dedup(cmd) => commands::dedup::dedup(&cli.db, cli.json, cmd, &mut out),
+        Command::Report(args) => commands::report::run(&cli.db, cli.json, args, &mut out),
     }
     .and_then(|()| out.flush().map_err(anyhow::Error::from));
     match result {

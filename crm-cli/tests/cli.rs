@@ -86,15 +86,19 @@ fn demo_is_deterministic_and_browsable() {
     let args = ["demo", "--persons", "300", "--organizations", "40", "--seed", "11"];
     let sa = ok_json(&a, &args);
     let sb = ok_json(&b, &args);
-    assert_eq!(sa["persons"], 300);
-    assert_eq!(sa["organizations"], 40);
+    // The plan's parties, and the persons and organizations that converted
+    // leads became.
+    let persons = sa["persons"].as_u64().expect("a count");
+    let organizations = sa["organizations"].as_u64().expect("a count");
+    assert!((300..400).contains(&persons), "{persons}");
+    assert!((40..100).contains(&organizations), "{organizations}");
     assert!(sa["relationships_total"].as_u64().expect("a count") > 300);
     assert!(sa["countries"].as_object().expect("countries").len() > 10);
     assert_eq!(without_timings(sa.clone()), without_timings(sb));
 
     let names_a = all_names(&a);
     let names_b = all_names(&b);
-    assert_eq!(names_a.len(), 340);
+    assert_eq!(names_a.len() as u64, persons + organizations);
     assert_eq!(names_a, names_b);
     // Many scripts: Latin with diacritics, Cyrillic, Greek, Japanese.
     let all = names_a.join(" ");
@@ -123,7 +127,7 @@ fn demo_is_deterministic_and_browsable() {
         assert_eq!(p["country"], "LV");
     }
     let orgs = ok_json(&a, &["party", "list", "--kind", "organization", "--limit", "1000"]);
-    assert_eq!(orgs["items"].as_array().expect("items").len(), 40);
+    assert_eq!(orgs["items"].as_array().expect("items").len() as u64, organizations);
 
     // Our own company has members and relationships.
     let own = ok_json(&a, &["party", "find", "info@aurora-retail.lv"]);

@@ -224,3 +224,30 @@ fn clv_on_cdnow_is_finite_and_matches_a_direct_sum() {
         assert!((v - direct).abs() <= 1e-9 * direct.max(1e-9));
     }
 }
+
+#[test]
+#[allow(clippy::excessive_precision)] // the reference values as computed
+fn predictions_hold_when_a_plus_b_is_below_one() {
+    // Then c = a + b − 1 < 0 for a customer without repeat purchases, and
+    // 2F1 may be negative. The reference values are equation (10) of the
+    // paper evaluated with 30 significant digits by an independent
+    // arbitrary-precision 2F1 (b < 1 makes the mixing density singular at
+    // p = 1, where the quadrature of the other tests is not accurate enough).
+    let params = BgNbdParams::new(0.9, 7.9, 0.3, 0.5).unwrap();
+    let reference = [
+        ((0.0, 0.0, 30.0), [0.023527515889555132, 0.51358588435519022, 1.5626798719655559]),
+        ((0.0, 0.0, 0.0), [0.10919909615309782, 1.7902178507885561, 4.8411766306384071]),
+        ((2.0, 10.0, 30.0), [0.027560954213809629, 0.64423960037797795, 2.1477238653943659]),
+    ];
+    for ((x, tx, big_t), values) in reference {
+        let c = CustomerSummary::new(x, tx, big_t);
+        for (t, want) in [1.0, 26.0, 104.0].into_iter().zip(values) {
+            let got = params.conditional_expected_purchases(&c, t).unwrap();
+            assert!((got - want).abs() < 1e-10 * want, "{c:?} t={t}: {got} vs {want}");
+        }
+        let (alive_q, _) = by_quadrature(&params, &c, 1.0);
+        let alive = params.probability_alive(&c).unwrap();
+        assert!((alive - alive_q).abs() < 1e-4 * alive_q.max(1e-3), "{c:?}: {alive} vs {alive_q}");
+    }
+    assert!(params.expected_purchases(52.0).unwrap().is_finite());
+}

@@ -225,3 +225,17 @@ fn interactions_are_searchable_by_subject_and_outcome() {
     assert!(crm.search_interactions("refund", None, 10).unwrap().is_empty());
     assert_eq!(crm.search_interactions("\"*", None, 10).unwrap_err().field(), Some("text"));
 }
+
+#[test]
+fn interactions_in_a_batch_all_or_none() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let ok: Vec<_> =
+        (0..3).map(|i| NewInteraction::new(Channel::Sms, format!("S{i}"), anna.id, ParticipantRole::To)).collect();
+    assert_eq!(crm.record_interactions(ok).unwrap().len(), 3);
+    let mut bad: Vec<_> =
+        (0..2).map(|i| NewInteraction::new(Channel::Sms, format!("B{i}"), anna.id, ParticipantRole::To)).collect();
+    bad[1].subject = " ".into();
+    assert_eq!(crm.record_interactions(bad).unwrap_err().field(), Some("interactions[1].subject"));
+    assert_eq!(crm.timeline(anna.id, &TimelineQuery::default()).unwrap().items.len(), 3);
+}

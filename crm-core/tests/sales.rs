@@ -403,3 +403,43 @@ fn converting_into_existing_parties_fills_only_empty_fields() {
     let r = crm.create_lead(NewLead { email: Some("nope".into()), ..Default::default() });
     assert_eq!(r.unwrap_err().field(), Some("email"));
 }
+
+#[test]
+fn history_from_another_system_keeps_its_dates() {
+    let crm = Crm::open_in_memory().unwrap();
+    let p = pipeline(&crm, "B2B");
+    let acme = crm.create_party(NewParty::organization("Acme")).unwrap();
+    let opened = Utc.with_ymd_and_hms(2024, 1, 10, 9, 0, 0).unwrap();
+    let mut n = NewOpportunity::new("Old deal", acme.id, p.id, Money::new(1_000, "EUR"));
+    n.created_at = Some(opened);
+    let o = crm.create_opportunity(n).unwrap();
+    assert_eq!(o.created_at, opened);
+    assert_eq!(o.stage_history[0].entered_at, opened);
+    let later = Utc.with_ymd_and_hms(2024, 2, 1, 9, 0, 0).unwrap();
+    let o = crm.move_opportunity_at(o.id, o.version, p.stages[3].id, Some("signed"), Some(later)).unwrap();
+    assert_eq!(o.closed_at, Some(later));
+    assert_eq!(o.stage_history[0].left_at, Some(later));
+    // Not before the current stage began, not in the future.
+    let r = crm.move_opportunity_at(o.id, o.version, p.stages[0].id, None, Some(opened));
+    assert_eq!(r.unwrap_err().field(), Some("at"));
+    let mut future = NewOpportunity::new("Future", acme.id, p.id, Money::new(1, "EUR"));
+    future.created_at = Some(Utc::now() + chrono::Duration::days(1));
+    assert_eq!(crm.create_opportunity(future).unwrap_err().field(), Some("created_at"));
+    let lead = crm
+        .create_lead(NewLead { email: Some("a@b.lv".into()), created_at: Some(opened), ..Default::default() })
+        .unwrap();
+    assert_eq!(lead.created_at, opened);
+}
+
+#[test]
+fn a_price_list_lists_its_prices() {
+    let crm = Crm::open_in_memory().unwrap();
+    let (shoe, list) = catalog(&crm);
+    let sock = crm.create_product(NewProduct::new("SOCK", "Sock")).unwrap();
+    crm.set_price(list.id, sock.id, Money::new(500, "EUR")).unwrap();
+    let prices = crm.price_list_prices(list.id).unwrap();
+    let skus: Vec<(&str, i64)> = prices.iter().map(|(p, m)| (p.sku.as_str(), m.amount)).collect();
+    assert_eq!(skus, [("SHOE-1", 9_900), ("SOCK", 500)]);
+    assert_eq!(prices[0].0.id, shoe.id);
+    assert_eq!(crm.price_list_prices(Uuid::now_v7()).unwrap_err().kind(), ErrorKind::NotFound);
+}

@@ -11,9 +11,11 @@
 #[macro_use]
 mod record_macro;
 mod activity;
+mod analytics;
 mod convert;
 mod dedup;
 mod errors;
+mod import;
 mod records;
 mod sales;
 
@@ -33,9 +35,15 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use activity::{Interaction, Participant, Task};
+use analytics::{
+    BgNbdFit, BgNbdParams, BgNbdStandardErrors, CalibrationBin, ChurnRisk, ClvModel, Cohort, CustomerValue,
+    ForecastMonth, Funnel, FunnelStage, GammaGammaFit, GammaGammaParams, GammaGammaStandardErrors, LeadFunnel, Offer,
+    OfferEvaluation, PurchaseSummary, RevenueRow, RfmScore, Table, WinModelReport, WinPrediction,
+};
 use convert::*;
 use dedup::{DuplicateCandidate, DuplicatePair, MergeOutcome, MergeRecord, SearchHit};
 use errors::{IntoPyResult, guard, type_error};
+use import::{CsvMapping, ImportProgress, ImportReport, Reject};
 use records::*;
 use sales::{
     Lead, LeadScoreRule, Money, Opportunity, OpportunityContact, OpportunityPartner, Order, OrderLine,
@@ -2210,6 +2218,371 @@ impl Crm {
         })
     }
 
+    /// Create a party (as `create_party`) after looking for duplicates
+    /// among the active parties; returns the party and the candidates found,
+    /// best first. With `refuse_duplicates=True` a candidate makes it a
+    /// ValidationError on "duplicates" and nothing is created.
+    #[pyo3(
+        signature = (*, refuse_duplicates=false, config=None, **party),
+        text_signature = "(self, *, refuse_duplicates=False, config=None, kind='person', **party)"
+    )]
+    fn create_party_checked(
+        &self,
+        py: Python<'_>,
+        refuse_duplicates: bool,
+        config: Option<&Bound<'_, PyAny>>,
+        party: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(Party, Vec<DuplicateCandidate>)> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let config = match_config(config)?;
+            let new = new_party(PartyKind::Person, kwargs_of(party)?, PARTY_KEYS, "", &|k| {
+                unexpected_kwarg("create_party_checked", k)
+            })?;
+            let (party, found) = py.detach(|| db.create_party_checked(new, &config, refuse_duplicates)).py_err(py)?;
+            Ok((Party(party), found.into_iter().map(DuplicateCandidate).collect()))
+        })
+    }
+
+    // -------------------------------------------------------- analytics
+
+    /// Every customer's purchase history up to the end of `as_of`, in one
+    /// currency (orders placed, paid, shipped or delivered; one purchase a
+    /// day at most): a `Table` of `PurchaseSummary`.
+    fn purchase_summaries(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let as_of = date(as_of, "as_of")?;
+            let currency = text(currency, "currency")?;
+            let rows = py.detach(|| db.purchase_summaries(as_of, &currency)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(PurchaseSummary), analytics::PURCHASE_SUMMARY_COLUMNS)
+        })
+    }
+
+    /// Fit BG/NBD and Gamma-Gamma by maximum likelihood on the purchase
+    /// history up to `as_of` in one currency (times in weeks, spend in
+    /// minor units).
+    fn fit_clv(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, currency: &Bound<'_, PyAny>) -> PyResult<ClvModel> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let as_of = date(as_of, "as_of")?;
+            let currency = text(currency, "currency")?;
+            py.detach(|| db.fit_clv(as_of, &currency)).py_err(py).map(ClvModel)
+        })
+    }
+
+    /// Each customer's probability of being active, expected purchases and
+    /// spend, and discounted lifetime value over `periods` periods of
+    /// `period_length` weeks, highest value first.
+    #[pyo3(signature = (as_of, currency, *, periods=None, period_length=None, discount_rate=None, margin=None))]
+    #[pyo3(
+        text_signature = "(self, as_of, currency, *, periods=12, period_length=4.345, discount_rate=0.01, margin=1.0)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn customer_values(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        periods: Option<&Bound<'_, PyAny>>,
+        period_length: Option<&Bound<'_, PyAny>>,
+        discount_rate: Option<&Bound<'_, PyAny>>,
+        margin: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let d = crm_core::analytics::clv::ClvOptions::default();
+            let req = crm_core::ClvRequest {
+                as_of: date(as_of, "as_of")?,
+                currency: text(currency, "currency")?,
+                options: crm_core::analytics::clv::ClvOptions {
+                    periods: opt_int(periods, "periods")?.unwrap_or(d.periods),
+                    period_length: analytics::opt_real(period_length, "period_length", d.period_length)?,
+                    discount_rate: analytics::opt_real(discount_rate, "discount_rate", d.discount_rate)?,
+                    margin: analytics::opt_real(margin, "margin", d.margin)?,
+                },
+            };
+            let rows = py.detach(|| db.customer_values(&req)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(CustomerValue), analytics::CUSTOMER_VALUE_COLUMNS)
+        })
+    }
+
+    /// RFM as of a date in one currency: recency, frequency, monetary
+    /// value, quintile scores and named segments.
+    fn rfm(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>, currency: &Bound<'_, PyAny>) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let as_of = date(as_of, "as_of")?;
+            let currency = text(currency, "currency")?;
+            let rows = py.detach(|| db.rfm(as_of, &currency)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(RfmScore), analytics::RFM_COLUMNS)
+        })
+    }
+
+    /// The funnel of a pipeline over the opportunities created in a period:
+    /// one `Funnel` per group ("all", "owner" or "source").
+    #[pyo3(signature = (pipeline_id, *, created_from=None, created_to=None, group=None))]
+    #[pyo3(text_signature = "(self, pipeline_id, *, created_from=None, created_to=None, group='all')")]
+    fn funnel(
+        &self,
+        py: Python<'_>,
+        pipeline_id: &Bound<'_, PyAny>,
+        created_from: Option<&Bound<'_, PyAny>>,
+        created_to: Option<&Bound<'_, PyAny>>,
+        group: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(pipeline_id, "pipeline_id")?;
+            let from = opt_datetime(created_from, "created_from")?;
+            let to = opt_datetime(created_to, "created_to")?;
+            let group = opt_enum(group, "group")?.unwrap_or_default();
+            let rows = py.detach(|| db.funnel(id, from, to, group)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(Funnel), analytics::FUNNEL_COLUMNS)
+        })
+    }
+
+    /// Lead statuses reached over the leads created in a period, for all
+    /// leads or per "source" or "campaign".
+    #[pyo3(signature = (*, created_from=None, created_to=None, group=None))]
+    fn lead_funnel(
+        &self,
+        py: Python<'_>,
+        created_from: Option<&Bound<'_, PyAny>>,
+        created_to: Option<&Bound<'_, PyAny>>,
+        group: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let from = opt_datetime(created_from, "created_from")?;
+            let to = opt_datetime(created_to, "created_to")?;
+            let group = opt_text(group, "group")?;
+            let rows = py.detach(|| db.lead_funnel(from, to, group.as_deref())).py_err(py)?;
+            Table::new(py, rows.into_iter().map(LeadFunnel), analytics::LEAD_FUNNEL_COLUMNS)
+        })
+    }
+
+    /// The weighted pipeline of open opportunities by month of expected
+    /// close and currency, of one pipeline or all.
+    #[pyo3(signature = (pipeline_id=None))]
+    fn forecast(&self, py: Python<'_>, pipeline_id: Option<&Bound<'_, PyAny>>) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = opt_uuid(pipeline_id, "pipeline_id")?;
+            let rows = py.detach(|| db.forecast(id)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(ForecastMonth), analytics::FORECAST_COLUMNS)
+        })
+    }
+
+    /// Revenue by `period` ("day", "week", "month", "quarter", "year") and
+    /// `by` ("total", "product", "category", "tier", "country", "channel",
+    /// "segment"). Currencies never mix: one row per currency, unless
+    /// `convert_to` and `rates` (`{"USD": 0.92}`: units of `convert_to` per
+    /// unit) cover every currency.
+    #[pyo3(signature = (*, placed_from=None, placed_to=None, period=None, by=None, convert_to=None, rates=None))]
+    #[pyo3(
+        text_signature = "(self, *, placed_from=None, placed_to=None, period='month', by='total', convert_to=None, rates=None)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn revenue(
+        &self,
+        py: Python<'_>,
+        placed_from: Option<&Bound<'_, PyAny>>,
+        placed_to: Option<&Bound<'_, PyAny>>,
+        period: Option<&Bound<'_, PyAny>>,
+        by: Option<&Bound<'_, PyAny>>,
+        convert_to: Option<&Bound<'_, PyAny>>,
+        rates: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let q = crm_core::analytics::RevenueQuery {
+                from: opt_datetime(placed_from, "placed_from")?,
+                to: opt_datetime(placed_to, "placed_to")?,
+                period: opt_enum(period, "period")?.unwrap_or_default(),
+                by: opt_enum(by, "by")?.unwrap_or_default(),
+                convert_to: opt_text(convert_to, "convert_to")?,
+                rates: analytics::rates(rates)?,
+            };
+            let rows = py.detach(|| db.revenue(&q)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(RevenueRow), analytics::REVENUE_COLUMNS)
+        })
+    }
+
+    /// Retention and revenue by the month of each customer's first
+    /// purchase, in one currency, up to `months` months after it.
+    #[pyo3(signature = (currency, *, months=None), text_signature = "(self, currency, *, months=12)")]
+    fn cohorts(
+        &self,
+        py: Python<'_>,
+        currency: &Bound<'_, PyAny>,
+        months: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let currency = text(currency, "currency")?;
+            let months: usize = opt_int(months, "months")?.unwrap_or(12);
+            let rows = py.detach(|| db.cohorts(&currency, months)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(Cohort), analytics::COHORT_COLUMNS)
+        })
+    }
+
+    /// Customers likely lost: P(alive) below `threshold`, or a gap since
+    /// the last purchase beyond `gap_factor` times their usual gap; most at
+    /// risk first, each with the reason.
+    #[pyo3(signature = (as_of, currency, *, threshold=None, gap_factor=None))]
+    #[pyo3(text_signature = "(self, as_of, currency, *, threshold=0.3, gap_factor=3.0)")]
+    fn churn_risk(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        threshold: Option<&Bound<'_, PyAny>>,
+        gap_factor: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let as_of = date(as_of, "as_of")?;
+            let currency = text(currency, "currency")?;
+            let threshold = analytics::opt_real(threshold, "threshold", 0.3)?;
+            let gap_factor = analytics::opt_real(gap_factor, "gap_factor", 3.0)?;
+            let rows = py.detach(|| db.churn_risk(as_of, &currency, threshold, gap_factor)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(ChurnRisk), analytics::CHURN_COLUMNS)
+        })
+    }
+
+    /// Products to offer a customer: bought together with what it has
+    /// (item to item), leaving out what it has; topped up with the most
+    /// popular.
+    #[pyo3(signature = (party_id, *, k=None), text_signature = "(self, party_id, *, k=5)")]
+    fn next_best_offers(
+        &self,
+        py: Python<'_>,
+        party_id: &Bound<'_, PyAny>,
+        k: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(party_id, "party_id")?;
+            let k: usize = opt_int(k, "k")?.unwrap_or(5);
+            let rows = py.detach(|| db.next_best_offers(id, k)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(Offer), analytics::OFFER_COLUMNS)
+        })
+    }
+
+    /// Hold out each customer's last order and count how often `k` offers
+    /// learned from the rest hit it, beside a most-popular baseline.
+    #[pyo3(signature = (*, k=None), text_signature = "(self, *, k=5)")]
+    fn evaluate_offers(&self, py: Python<'_>, k: Option<&Bound<'_, PyAny>>) -> PyResult<OfferEvaluation> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let k: usize = opt_int(k, "k")?.unwrap_or(5);
+            py.detach(|| db.evaluate_offers(k)).py_err(py).map(OfferEvaluation)
+        })
+    }
+
+    /// Learn win probabilities from a pipeline's closed opportunities and
+    /// report how they do on the last-closed quarter, against the stages'
+    /// default probabilities.
+    fn win_model(&self, py: Python<'_>, pipeline_id: &Bound<'_, PyAny>) -> PyResult<WinModelReport> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(pipeline_id, "pipeline_id")?;
+            py.detach(|| db.win_model(id)).py_err(py).map(WinModelReport)
+        })
+    }
+
+    /// The learned win probability of each open opportunity of a pipeline,
+    /// beside its stage's default.
+    fn predict_wins(&self, py: Python<'_>, pipeline_id: &Bound<'_, PyAny>) -> PyResult<Table> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let id = uuid(pipeline_id, "pipeline_id")?;
+            let rows = py.detach(|| db.predict_wins(id)).py_err(py)?;
+            Table::new(py, rows.into_iter().map(WinPrediction), analytics::WIN_PREDICTION_COLUMNS)
+        })
+    }
+
+    // -------------------------------------------------------- CSV import
+
+    /// Import parties from CSV: `source` is a path, `bytes` or a binary
+    /// file; `mapping` a dict (`columns`, `default_kind`, `key`), a
+    /// `CsvMapping`, or the name of a saved one. Bad rows are reported
+    /// (and written to `rejects`, a path or a file) while the good ones
+    /// import, or nothing imports with `mode="all_or_nothing"`. `progress`
+    /// is called with an `ImportProgress` after every batch; an exception
+    /// it raises stops the import and is raised here.
+    #[pyo3(signature = (source, *, mapping, delimiter=None, encoding=None, mode=None, dry_run=false, batch_size=None, rejects=None, progress=None))]
+    #[pyo3(
+        text_signature = "(self, source, *, mapping, delimiter=None, encoding=None, mode='row_by_row', dry_run=False, batch_size=1000, rejects=None, progress=None)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn import_csv(
+        &self,
+        py: Python<'_>,
+        source: &Bound<'_, PyAny>,
+        mapping: &Bound<'_, PyAny>,
+        delimiter: Option<&Bound<'_, PyAny>>,
+        encoding: Option<&Bound<'_, PyAny>>,
+        mode: Option<&Bound<'_, PyAny>>,
+        dry_run: bool,
+        batch_size: Option<&Bound<'_, PyAny>>,
+        rejects: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ImportReport> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let mapping = if mapping.is_instance_of::<PyString>() {
+                let name = text(mapping, "mapping")?;
+                let db = db.clone();
+                py.detach(|| db.mapping(&name)).py_err(py)?
+            } else {
+                import::csv_mapping(mapping, "mapping")?
+            };
+            let options = import::csv_options(
+                mapping,
+                analytics::one_char(delimiter, "delimiter")?,
+                opt_text(encoding, "encoding")?,
+                mode,
+                dry_run,
+                opt_int(batch_size, "batch_size")?,
+            )?;
+            let source = import::input(source)?;
+            let rejects = import::output(rejects)?;
+            let progress = match progress.filter(|p| !p.is_none()) {
+                Some(p) if p.is_callable() => Some(p.clone().unbind()),
+                Some(_) => return Err(type_error("progress", "expected a callable")),
+                None => None,
+            };
+            import::run(py, db, source, options, rejects, progress).map(ImportReport)
+        })
+    }
+
+    /// Save a column mapping under a name (replacing one of that name), to
+    /// reuse as `import_csv(mapping="name")`.
+    fn save_mapping(&self, py: Python<'_>, name: &Bound<'_, PyAny>, mapping: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let name = text(name, "name")?;
+            let mapping = import::csv_mapping(mapping, "mapping")?;
+            py.detach(|| db.save_mapping(&name, &mapping)).py_err(py)
+        })
+    }
+
+    /// A saved column mapping.
+    fn mapping(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<CsvMapping> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let name = text(name, "name")?;
+            py.detach(|| db.mapping(&name)).py_err(py).map(CsvMapping)
+        })
+    }
+
     // -------------------------------------------------------- audit, outbox
 
     /// The audit log of one record, oldest first.
@@ -2462,5 +2835,34 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<MergeRecord>()?;
     m.add_class::<DuplicatePair>()?;
     m.add_class::<DuplicateCandidate>()?;
+    m.add_function(wrap_pyfunction!(analytics::fit_bgnbd, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::fit_gamma_gamma, m)?)?;
+    m.add_class::<Table>()?;
+    m.add_class::<PurchaseSummary>()?;
+    m.add_class::<BgNbdParams>()?;
+    m.add_class::<BgNbdStandardErrors>()?;
+    m.add_class::<BgNbdFit>()?;
+    m.add_class::<GammaGammaParams>()?;
+    m.add_class::<GammaGammaStandardErrors>()?;
+    m.add_class::<GammaGammaFit>()?;
+    m.add_class::<ClvModel>()?;
+    m.add_class::<CustomerValue>()?;
+    m.add_class::<RfmScore>()?;
+    m.add_class::<FunnelStage>()?;
+    m.add_class::<Funnel>()?;
+    m.add_class::<LeadFunnel>()?;
+    m.add_class::<ForecastMonth>()?;
+    m.add_class::<RevenueRow>()?;
+    m.add_class::<Cohort>()?;
+    m.add_class::<ChurnRisk>()?;
+    m.add_class::<Offer>()?;
+    m.add_class::<OfferEvaluation>()?;
+    m.add_class::<CalibrationBin>()?;
+    m.add_class::<WinModelReport>()?;
+    m.add_class::<WinPrediction>()?;
+    m.add_class::<Reject>()?;
+    m.add_class::<ImportProgress>()?;
+    m.add_class::<ImportReport>()?;
+    m.add_class::<CsvMapping>()?;
     Ok(())
 }

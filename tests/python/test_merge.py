@@ -59,3 +59,29 @@ def test_bad_merges_change_nothing(db: crm.Crm, anna: crm.Party, acme: crm.Party
         db.find_duplicates(config={"nonsense": 1})
     assert db.events_after(seq) == []
     assert db.merges_of(anna.id) == []
+
+
+def test_create_party_checked(db: crm.Crm, anna: crm.Party) -> None:
+    party, candidates = db.create_party_checked(given_name="Anna", family_name="Berzina", emails=["anna@acme.lv"])
+    assert [c.party_id for c in candidates] == [anna.id]
+    assert db.get_party(party.id) == party
+    # A clear newcomer has no candidates.
+    other, none = db.create_party_checked(kind="organization", legal_name="Ozols SIA")
+    assert none == [] and other.kind == "organization"
+    before = db.count_parties()
+    with pytest.raises(crm.ValidationError) as e:
+        db.create_party_checked(
+            refuse_duplicates=True, given_name="Anna", family_name="Bērziņa", emails=["anna@acme.lv"]
+        )
+    assert e.value.field == "duplicates"
+    assert db.count_parties() == before
+    # A strict threshold lets it through.
+    _, found = db.create_party_checked(
+        refuse_duplicates=True,
+        config={"person": {"threshold": 0.999}},
+        given_name="Anna",
+        family_name="Liepa",
+    )
+    assert found == []
+    with pytest.raises(TypeError):
+        db.create_party_checked(given_name="X", nickname="Y")  # type: ignore[call-arg]

@@ -4,9 +4,11 @@
 //! batches (one transaction per batch of parties), shows progress on a
 //! terminal and prints a summary read back from the base.
 
+mod load_sales;
 pub mod names;
 pub mod plan;
 pub mod rng;
+pub mod sales;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -39,24 +41,47 @@ pub struct Summary {
     pub relationships: BTreeMap<String, u64>,
     pub relationships_total: u64,
     pub custom_fields: Vec<String>,
+    pub sales: load_sales::SalesCounts,
+    /// Revenue of the purchased orders (placed to delivered), per currency,
+    /// in minor units.
+    pub revenue: BTreeMap<String, i64>,
+    pub pipelines: Vec<PipelineRow>,
     pub elapsed_seconds: f64,
     pub parties_per_second: f64,
     pub records_per_second: f64,
+}
+
+/// A pipeline's stages with their counts and amounts (minor units per
+/// currency).
+#[derive(Debug, Serialize)]
+pub struct PipelineRow {
+    pub name: String,
+    pub stages: Vec<StageRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageRow {
+    pub name: String,
+    pub count: u64,
+    pub amount: BTreeMap<String, i64>,
+    pub weighted_amount: BTreeMap<String, i64>,
 }
 
 pub fn run(db: &Path, json: bool, args: &DemoArgs, out: &mut dyn Write) -> Result<()> {
     prepare_path(db, args.force)?;
     let started = Instant::now();
     let plan = plan::make(args.seed, args.persons as usize, args.organizations as usize);
+    let sales_plan = sales::make(args.seed, &plan);
     let crm = Crm::open(db).with_context(|| format!("cannot create {}", db.display()))?.with_actor("demo");
 
-    let total = (plan.orgs.len() + plan.persons.len() + plan.rels.len()) as u64;
+    let total = (plan.orgs.len() + plan.persons.len() + plan.rels.len() + sales_plan.records()) as u64;
     let bar = progress_bar(total, json);
-    let rel_counts = load(&crm, &plan, args.batch as usize, &bar)?;
+    let (rel_counts, org_ids, person_ids) = load(&crm, &plan, args.batch as usize, &bar)?;
+    let sales = load_sales::load(&crm, &sales_plan, &org_ids, &person_ids, args.batch as usize, &bar)?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
 
-    let summary = summarize(&crm, db, args.seed, &plan, rel_counts, elapsed)?;
+    let summary = summarize(&crm, db, args.seed, &plan, rel_counts, sales, elapsed)?;
     if json {
         return output::json(out, &summary);
     }
@@ -124,8 +149,12 @@ fn progress_bar(total: u64, json: bool) -> ProgressBar {
     bar
 }
 
-/// Create everything in the plan; returns the relationships created by type.
-fn load(crm: &Crm, plan: &Plan, batch: usize, bar: &ProgressBar) -> Result<BTreeMap<String, u64>> {
+/// The relationships created by type, and the ids of the organizations and
+/// persons of the plan.
+type Loaded = (BTreeMap<String, u64>, Vec<Uuid>, Vec<Uuid>);
+
+/// Create the parties and relationships of the plan.
+fn load(crm: &Crm, plan: &Plan, batch: usize, bar: &ProgressBar) -> Result<Loaded> {
     bar.set_message("custom fields");
     for f in &plan.fields {
         crm.define_field(f.clone()).with_context(|| format!("cannot define the custom field {}", f.name))?;
@@ -198,7 +227,7 @@ fn load(crm: &Crm, plan: &Plan, batch: usize, bar: &ProgressBar) -> Result<BTree
         *counts.entry(r.type_code.to_string()).or_default() += 1;
         bar.inc(1);
     }
-    Ok(counts)
+    Ok((counts, org_ids, person_ids))
 }
 
 /// Each party's depth below the parties it refers to (a parent, a
@@ -234,6 +263,7 @@ fn summarize(
     seed: u64,
     plan: &Plan,
     relationships: BTreeMap<String, u64>,
+    sales: load_sales::SalesCounts,
     elapsed: Duration,
 ) -> Result<Summary> {
     let count = |f: PartyFilter| crm.count_parties(&f);
@@ -272,6 +302,30 @@ fn summarize(
     }
     let parties = persons + organizations;
     let relationships_total = relationships.values().sum();
+    let mut revenue = BTreeMap::new();
+    let by_year = crm_core::analytics::RevenueQuery { period: crm_core::analytics::Period::Year, ..Default::default() };
+    for r in crm.revenue(&by_year)? {
+        *revenue.entry(r.currency).or_insert(0i64) += r.amount;
+    }
+    let mut pipelines = Vec::new();
+    for p in crm.pipelines()? {
+        let summary = crm.pipeline_summary(p.id)?;
+        let stages = summary
+            .stages
+            .into_iter()
+            .map(|s| StageRow { name: s.name, count: s.count, amount: s.amount, weighted_amount: s.weighted_amount })
+            .collect();
+        pipelines.push(PipelineRow { name: summary.name, stages });
+    }
+    let records = parties
+        + relationships_total
+        + sales.products
+        + sales.prices
+        + sales.leads.values().sum::<u64>()
+        + sales.opportunities.values().sum::<u64>()
+        + sales.orders
+        + sales.interactions
+        + sales.tasks;
     let secs = elapsed.as_secs_f64().max(1e-9);
     Ok(Summary {
         db: db.display().to_string(),
@@ -288,9 +342,12 @@ fn summarize(
         relationships,
         relationships_total,
         custom_fields: plan.fields.iter().map(|f| f.name.clone()).collect(),
+        sales,
+        revenue,
+        pipelines,
         elapsed_seconds: (secs * 1000.0).round() / 1000.0,
         parties_per_second: (parties as f64 / secs).round(),
-        records_per_second: ((parties + relationships_total) as f64 / secs).round(),
+        records_per_second: (records as f64 / secs).round(),
     })
 }
 
@@ -304,6 +361,55 @@ fn counts_table(title: &str, counts: &BTreeMap<String, u64>, by_count: bool) -> 
         t.add_row(vec![k.clone(), v.to_string()]);
     }
     t
+}
+
+fn print_sales(s: &Summary, out: &mut dyn Write) -> Result<()> {
+    let c = &s.sales;
+    output::heading(out, "Sales")?;
+    let rows = [
+        ("products", c.products.to_string()),
+        ("price lists", format!("{} ({} prices)", c.price_lists, c.prices)),
+        ("pipelines", c.pipelines.to_string()),
+        ("leads", c.leads.values().sum::<u64>().to_string()),
+        ("opportunities", c.opportunities.values().sum::<u64>().to_string()),
+        ("orders", c.orders.to_string()),
+        ("interactions", c.interactions.to_string()),
+        (
+            "tasks",
+            format!("{} ({} open, {} of them overdue; {} done)", c.tasks, c.tasks_open, c.tasks_overdue, c.tasks_done),
+        ),
+    ];
+    output::print_table(out, &output::fields_table(&rows))?;
+    output::heading(out, "Leads by status")?;
+    output::print_table(out, &counts_table("status", &c.leads, true))?;
+    output::heading(out, "Opportunities by status")?;
+    output::print_table(out, &counts_table("status", &c.opportunities, true))?;
+    output::heading(out, "Orders by channel")?;
+    output::print_table(out, &counts_table("channel", &c.orders_by_channel, true))?;
+    output::heading(out, "Orders by status")?;
+    output::print_table(out, &counts_table("status", &c.orders_by_status, true))?;
+    output::heading(out, "Interactions by channel")?;
+    output::print_table(out, &counts_table("channel", &c.interactions_by_channel, true))?;
+    output::heading(out, "Revenue by currency (placed to delivered, tax included)")?;
+    let mut t = output::table(&["currency", "revenue"]);
+    for (cur, amount) in &s.revenue {
+        t.add_row(vec![cur.clone(), crate::commands::money(*amount, cur)]);
+    }
+    output::print_table(out, &t)?;
+    for p in &s.pipelines {
+        output::heading(out, &format!("Pipeline {}", p.name))?;
+        let mut t = output::table(&["stage", "opportunities", "amount", "weighted"]);
+        for st in &p.stages {
+            t.add_row(vec![
+                st.name.clone(),
+                st.count.to_string(),
+                crate::commands::sales::amounts(&st.amount),
+                crate::commands::sales::amounts(&st.weighted_amount),
+            ]);
+        }
+        output::print_table(out, &t)?;
+    }
+    Ok(())
 }
 
 fn print_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
@@ -325,10 +431,11 @@ fn print_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
     output::print_table(out, &counts_table("kind", &s.contact_points, true))?;
     output::heading(out, "Relationships by type")?;
     output::print_table(out, &counts_table("type", &s.relationships, true))?;
+    print_sales(s, out)?;
     writeln!(out)?;
     writeln!(
         out,
-        "Created in {:.2} s: {} parties/s, {} records/s (parties and relationships)",
+        "Created in {:.2} s: {} parties/s, {} records/s (every record made)",
         s.elapsed_seconds, s.parties_per_second, s.records_per_second
     )?;
     Ok(())

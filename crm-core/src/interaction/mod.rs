@@ -527,57 +527,18 @@ impl Crm {
     /// Record an interaction. Every participant must exist; archived
     /// parties may still be named (history is history).
     pub fn record_interaction(&self, new: NewInteraction) -> Result<Interaction> {
-        let subject = required_text("subject", &new.subject, 500)?;
-        let body = optional_text("body", new.body, 1_000_000, true)?;
-        let outcome = optional_text("outcome", new.outcome, 200, false)?;
-        check_duration(new.duration_seconds)?;
-        if new.participants.is_empty() && new.links.lead_id.is_none() {
-            return Err(Error::validation("participants", "an interaction needs at least one party (or a lead)"));
-        }
-        for (i, p) in new.participants.iter().enumerate() {
-            if new.participants[..i].iter().any(|q| q.party_id == p.party_id) {
-                return Err(Error::validation(
-                    format!("participants[{i}]"),
-                    format!("party {} is listed twice", p.party_id),
-                ));
-            }
-        }
+        self.store.write(&self.actor, |tx| record_in(tx, new))
+    }
+
+    /// Record many interactions in one transaction: all of them, or none if
+    /// any is invalid (the error's field names its index, `interactions[7].…`).
+    pub fn record_interactions(&self, new: Vec<NewInteraction>) -> Result<Vec<Interaction>> {
         self.store.write(&self.actor, |tx| {
-            if let Some(lead) = new.links.lead_id {
-                crate::sales::sql::get_lead(tx.conn(), lead)
-                    .map_err(|_| Error::validation("lead_id", format!("no lead {lead}")))?;
+            let mut out = Vec::with_capacity(new.len());
+            for (i, n) in new.into_iter().enumerate() {
+                out.push(record_in(tx, n).map_err(|e| e.in_field(&format!("interactions[{i}]")))?);
             }
-            for (i, p) in new.participants.iter().enumerate() {
-                if party_sql::head(tx.conn(), p.party_id)?.is_none() {
-                    return Err(Error::validation(
-                        format!("participants[{i}].party_id"),
-                        format!("no party {}", p.party_id),
-                    ));
-                }
-            }
-            let it = Interaction {
-                id: Uuid::now_v7(),
-                channel: new.channel,
-                direction: new.direction,
-                occurred_at: new
-                    .occurred_at
-                    .map(|t| crate::store::from_micros(crate::store::to_micros(t)))
-                    .unwrap_or(tx.now),
-                duration_seconds: new.duration_seconds,
-                subject,
-                body,
-                outcome,
-                participants: new.participants.clone(),
-                links: new.links.clone(),
-                created_at: tx.now,
-                updated_at: tx.now,
-                version: 1,
-            };
-            sql::insert_interaction(tx, &it)?;
-            crate::search::sql::reindex_interaction(tx.conn(), it.id)?;
-            let json = serde_json::to_string(&it)?;
-            tx.record("interaction", &it.id, AuditAction::Created, &json, &json)?;
-            Ok(it)
+            Ok(out)
         })
     }
 
@@ -794,4 +755,53 @@ impl Crm {
         let now = now.unwrap_or_else(Utc::now);
         self.store.read(|c| sql::overdue_tasks(c, now, owner, limit))
     }
+}
+
+/// Record an interaction inside a write that is under way.
+fn record_in(tx: &crate::store::Tx<'_>, new: NewInteraction) -> Result<Interaction> {
+    let subject = required_text("subject", &new.subject, 500)?;
+    let body = optional_text("body", new.body, 1_000_000, true)?;
+    let outcome = optional_text("outcome", new.outcome, 200, false)?;
+    check_duration(new.duration_seconds)?;
+    if new.participants.is_empty() && new.links.lead_id.is_none() {
+        return Err(Error::validation("participants", "an interaction needs at least one party (or a lead)"));
+    }
+    for (i, p) in new.participants.iter().enumerate() {
+        if new.participants[..i].iter().any(|q| q.party_id == p.party_id) {
+            return Err(Error::validation(
+                format!("participants[{i}]"),
+                format!("party {} is listed twice", p.party_id),
+            ));
+        }
+    }
+
+    if let Some(lead) = new.links.lead_id {
+        crate::sales::sql::get_lead(tx.conn(), lead)
+            .map_err(|_| Error::validation("lead_id", format!("no lead {lead}")))?;
+    }
+    for (i, p) in new.participants.iter().enumerate() {
+        if party_sql::head(tx.conn(), p.party_id)?.is_none() {
+            return Err(Error::validation(format!("participants[{i}].party_id"), format!("no party {}", p.party_id)));
+        }
+    }
+    let it = Interaction {
+        id: Uuid::now_v7(),
+        channel: new.channel,
+        direction: new.direction,
+        occurred_at: new.occurred_at.map(|t| crate::store::from_micros(crate::store::to_micros(t))).unwrap_or(tx.now),
+        duration_seconds: new.duration_seconds,
+        subject,
+        body,
+        outcome,
+        participants: new.participants.clone(),
+        links: new.links.clone(),
+        created_at: tx.now,
+        updated_at: tx.now,
+        version: 1,
+    };
+    sql::insert_interaction(tx, &it)?;
+    crate::search::sql::reindex_interaction(tx.conn(), it.id)?;
+    let json = serde_json::to_string(&it)?;
+    tx.record("interaction", &it.id, AuditAction::Created, &json, &json)?;
+    Ok(it)
 }

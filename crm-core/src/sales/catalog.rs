@@ -286,6 +286,17 @@ impl Crm {
         self.store.read(sql::price_lists)
     }
 
+    /// The prices of a price list, by product SKU.
+    pub fn price_list_prices(&self, price_list_id: Uuid) -> Result<Vec<(Product, Money)>> {
+        self.store.read(|c| {
+            let pl = sql::get_price_list(c, price_list_id)?;
+            Ok(sql::list_items(c, price_list_id)?
+                .into_iter()
+                .map(|(p, amount)| (p, Money { amount, currency: pl.currency.clone() }))
+                .collect())
+        })
+    }
+
     /// Set a product's price in a price list; the price's currency must be
     /// the list's and the amount not negative.
     pub fn set_price(&self, price_list_id: Uuid, product_id: Uuid, unit_price: Money) -> Result<()> {

@@ -163,6 +163,9 @@ pub struct NewLead {
     pub notes: Option<String>,
     /// Who works on it.
     pub owner: Option<String>,
+    /// When it arrived, for history brought from another system (not in the
+    /// future); now if `None`.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// Changes to a lead's details or status; absent fields stay as they are.
@@ -409,7 +412,7 @@ impl Crm {
                 organization_id: None,
                 opportunity_id: None,
                 converted_at: None,
-                created_at: tx.now,
+                created_at: super::opportunity::past_or_now(tx, new.created_at, "created_at")?,
                 updated_at: tx.now,
                 version: 1,
             };

@@ -330,6 +330,10 @@ pub struct NewOpportunity {
     /// The partners on the deal.
     #[serde(default)]
     pub partners: Vec<OpportunityPartner>,
+    /// When it was opened, for history brought from another system (not in
+    /// the future); now if `None`.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 impl NewOpportunity {
@@ -347,6 +351,7 @@ impl NewOpportunity {
             source: None,
             contacts: Vec::new(),
             partners: Vec::new(),
+            created_at: None,
         }
     }
 }
@@ -450,6 +455,16 @@ fn check_people(tx: &Tx<'_>, contacts: &[OpportunityContact], partners: &[Opport
     Ok(())
 }
 
+/// A time given for history: not in the future, microsecond precision;
+/// `None` is now.
+pub(crate) fn past_or_now(tx: &Tx<'_>, at: Option<DateTime<Utc>>, field: &str) -> Result<DateTime<Utc>> {
+    match at {
+        None => Ok(tx.now),
+        Some(t) if t > tx.now => Err(Error::validation(field, format!("{t} is in the future"))),
+        Some(t) => Ok(crate::store::from_micros(crate::store::to_micros(t))),
+    }
+}
+
 pub(crate) fn insert_opportunity(tx: &Tx<'_>, new: NewOpportunity, lead_id: Option<Uuid>) -> Result<Opportunity> {
     let name = required_text("name", &new.name, 300)?;
     let amount = check_amount(&new.amount)?;
@@ -473,6 +488,7 @@ pub(crate) fn insert_opportunity(tx: &Tx<'_>, new: NewOpportunity, lead_id: Opti
             .ok_or_else(|| Error::validation("pipeline_id", "the pipeline has no stages"))?,
     };
     check_people(tx, &new.contacts, &new.partners)?;
+    let opened = past_or_now(tx, new.created_at, "created_at")?;
     let status = OpportunityStatus::from(stage.outcome);
     let prob = new.probability.unwrap_or(stage.probability);
     let opp = Opportunity {
@@ -491,11 +507,11 @@ pub(crate) fn insert_opportunity(tx: &Tx<'_>, new: NewOpportunity, lead_id: Opti
         source,
         lead_id,
         close_reason: None,
-        closed_at: (status != OpportunityStatus::Open).then_some(tx.now),
+        closed_at: (status != OpportunityStatus::Open).then_some(opened),
         contacts: new.contacts,
         partners: new.partners,
-        stage_history: vec![StageVisit { stage_id: stage.id, entered_at: tx.now, left_at: None }],
-        created_at: tx.now,
+        stage_history: vec![StageVisit { stage_id: stage.id, entered_at: opened, left_at: None }],
+        created_at: opened,
         updated_at: tx.now,
         version: 1,
     };
@@ -623,8 +639,23 @@ impl Crm {
         stage_id: Uuid,
         reason: Option<&str>,
     ) -> Result<Opportunity> {
+        self.move_opportunity_at(id, version, stage_id, reason, None)
+    }
+
+    /// [`Crm::move_opportunity`] at a given time, for history brought from
+    /// another system: not before the opportunity entered its current
+    /// stage, not in the future; now if `None`.
+    pub fn move_opportunity_at(
+        &self,
+        id: Uuid,
+        version: i64,
+        stage_id: Uuid,
+        reason: Option<&str>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Opportunity> {
         let reason = optional_text("reason", reason.map(str::to_string), 500)?;
         self.store.write(&self.actor, |tx| {
+            let when = past_or_now(tx, at, "at")?;
             let old = sql::get_opportunity(tx.conn(), id)?;
             if old.version != version {
                 return Err(conflict("opportunity", id, version, old.version));
@@ -639,8 +670,11 @@ impl Crm {
             if stage.id == old.stage_id {
                 return Err(Error::validation("stage_id", "the opportunity is in this stage already"));
             }
+            if old.stage_history.last().is_some_and(|v| when < v.entered_at) {
+                return Err(Error::validation("at", "before the opportunity entered its current stage"));
+            }
             let status = OpportunityStatus::from(stage.outcome);
-            sql::move_opportunity(tx, id, stage, status, reason.as_deref())?;
+            sql::move_opportunity(tx, id, stage, status, reason.as_deref(), when)?;
             let new = sql::get_opportunity(tx.conn(), id)?;
             let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
             tx.record("opportunity", &id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;

@@ -154,6 +154,16 @@ pub(crate) fn list_price(conn: &Connection, price_list_id: Uuid, product_id: Uui
         .optional()?)
 }
 
+pub(crate) fn list_items(conn: &Connection, price_list_id: Uuid) -> Result<Vec<(Product, i64)>> {
+    let cols: String = PRODUCT_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {cols}, i.unit_price_minor FROM price_list_item i JOIN product p ON p.id = i.product_id
+         WHERE i.price_list_id = ?1 ORDER BY p.sku"
+    ))?;
+    let rows = stmt.query_map([price_list_id], |r| Ok((product_from_row(r)?, r.get(10)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(crate) fn set_price(conn: &Connection, price_list_id: Uuid, product_id: Uuid, amount: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO price_list_item (price_list_id, product_id, unit_price_minor) VALUES (?1, ?2, ?3)
@@ -426,13 +436,14 @@ pub(crate) fn move_opportunity(
     stage: &Stage,
     status: OpportunityStatus,
     reason: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
     let conn = tx.conn();
-    let now = to_micros(tx.now);
+    let now = to_micros(at);
     let closed = status != OpportunityStatus::Open;
     conn.prepare_cached(
         "UPDATE opportunity SET stage_id = ?2, status = ?3, close_reason = ?4, closed_at = ?5, stage_entered_at = ?6,
-             updated_at = ?6, version = version + 1 WHERE id = ?1",
+             updated_at = ?7, version = version + 1 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -440,7 +451,8 @@ pub(crate) fn move_opportunity(
         status.as_str(),
         if closed { reason } else { None },
         closed.then_some(now),
-        now
+        now,
+        to_micros(tx.now)
     ])?;
     conn.prepare_cached(
         "UPDATE opportunity_stage_history SET left_at = ?2 WHERE opportunity_id = ?1 AND left_at IS NULL",

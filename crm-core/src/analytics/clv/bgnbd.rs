@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
 use super::optimize::{FitOptions, covariance_from_gradient, minimize_with_restarts};
-use super::special::{digamma, ln_gamma, ln_hyp2f1};
+use super::special::{digamma, ln_gamma, one_minus_signed_exp, signed_ln_hyp2f1};
 
 /// One customer's purchase history in the recency-frequency summary that the
 /// BG/NBD model uses. Times are in any one unit (days, weeks, …), the same
@@ -221,9 +221,10 @@ impl BgNbdParams {
         near_one(self.a, |a| {
             let BgNbdParams { r, alpha, b, .. } = *self;
             let z = t / (alpha + t);
-            let ln_f = ln_hyp2f1(r, b, a + b - 1.0, z)?;
+            // c = a + b − 1 may be negative, and 2F1 with it.
+            let (sign, ln_f) = signed_ln_hyp2f1(r, b, a + b - 1.0, z)?;
             let ln_term = ln_f - r * (t / alpha).ln_1p();
-            Ok((a + b - 1.0) / (a - 1.0) * -ln_term.exp_m1())
+            Ok((a + b - 1.0) / (a - 1.0) * one_minus_signed_exp(sign, ln_term))
         })
     }
 
@@ -250,9 +251,11 @@ impl BgNbdParams {
         near_one(self.a, |a| {
             let BgNbdParams { r, alpha, b, .. } = *self;
             let z = t / (alpha + t_age + t);
-            let ln_f = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
+            // With x = 0 and a + b < 1, c = a + b − 1 is negative and so may
+            // be 2F1: keep its sign.
+            let (sign, ln_f) = signed_ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
             let ln_term = ln_f - (r + x) * (t / (alpha + t_age)).ln_1p();
-            let numerator = (a + b + x - 1.0) / (a - 1.0) * -ln_term.exp_m1();
+            let numerator = (a + b + x - 1.0) / (a - 1.0) * one_minus_signed_exp(sign, ln_term);
             let denominator = if x > 0.0 {
                 1.0 + ((a / (b + x - 1.0)).ln() + (r + x) * ((alpha + t_age) / (alpha + tx)).ln()).exp()
             } else {

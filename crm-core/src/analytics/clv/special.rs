@@ -113,6 +113,27 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64> {
     }
 }
 
+/// The sign of ₂F₁(a, b; c; z) and the logarithm of its magnitude, for any
+/// sign of the value (it can be negative when c < 0).
+///
+/// # Errors
+/// As [`hyp2f1`].
+pub fn signed_ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
+    let (m, l) = hyp2f1_scaled(a, b, c, z)?;
+    if !m.is_finite() {
+        return Err(Error::not_converged(0, format!("2F1({a}, {b}; {c}; {z}) is not finite")));
+    }
+    if m == 0.0 {
+        return Ok((0.0, f64::NEG_INFINITY));
+    }
+    Ok((m.signum(), m.abs().ln() + l))
+}
+
+/// `1 − sign · exp(ln_term)`, accurate when the term is close to 1.
+pub(crate) fn one_minus_signed_exp(sign: f64, ln_term: f64) -> f64 {
+    if sign > 0.0 { -ln_term.exp_m1() } else { 1.0 - sign * ln_term.exp() }
+}
+
 fn is_nonpositive_integer(x: f64) -> bool {
     x <= 0.0 && x == x.floor()
 }
