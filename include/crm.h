@@ -169,6 +169,25 @@ typedef struct crm_db crm_db;
  */
 typedef struct crm_page crm_page;
 
+/**
+ * Called by a CSV import after every batch with the counts so far as a
+ * JSON object: `{"rows": 2000, "created": 1990, "updated": 0,
+ * "unchanged": 0, "rejected": 10}` (rows read, parties created, parties
+ * updated, rows whose party was already as they say, rows rejected).
+ *
+ * `progress_json` is borrowed and valid only during the call; `user_data`
+ * is the pointer given to the import function.
+ *
+ * Return 0. Other values are reserved for asking the import to stop,
+ * which this version does not do: the callback is informational and the
+ * import always runs to the end of the input.
+ *
+ * The callback runs on the thread that called the import. It must not
+ * write to the base (an all-or-nothing import calls it inside the
+ * import's transaction); reading is allowed.
+ */
+typedef int (*crm_progress_fn)(const char *progress_json, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1065,6 +1084,235 @@ crm_status crm_task_list_overdue(const crm_db *db,
                                  const char *owner,
                                  size_t limit,
                                  crm_page **out_page);
+
+/**
+ * Import parties from the CSV file at `path` (UTF-8 path), reading it as
+ * a stream in constant memory, with a `CsvOptions` JSON object, e.g.
+ * `{"mapping": {"columns": {"First": "given_name", "Last":
+ * "family_name", "E-mail": "email"}, "default_kind": "person", "key":
+ * {"by": "email"}}, "delimiter": ";", "encoding": "windows-1251",
+ * "mode": "row_by_row", "dry_run": false, "batch_size": 1000}` (every
+ * key optional but `mapping`; the delimiter and the encoding are detected
+ * when absent; `key` is `{"by": "none"}`, `{"by": "email"}`, `{"by":
+ * "phone"}`, `{"by": "vat_number"}` or `{"by": "custom", "field":
+ * "erp_id"}`; `mode` is `"row_by_row"` or `"all_or_nothing"`).
+ *
+ * Bad rows are reported with their line (1 is the header), field and
+ * reason while the good rows import (row by row), or nothing imports
+ * (all or nothing). `rejects_path` (may be NULL) receives every bad row
+ * as CSV: line, field, reason, then the row as read; it is created (or
+ * truncated) when the first bad row is found or, when there is none, at
+ * the end. `progress` (may be NULL) is called after every batch with
+ * `user_data` (may be NULL); see `crm_progress_fn`: it cannot stop the
+ * import.
+ *
+ * On success writes the `ImportReport` as JSON to `*out_report_json`
+ * (`{"rows", "created", "updated", "unchanged", "rejected", "rejects":
+ * [{"line", "field", "reason"}] (the first 1000), "rolled_back",
+ * "encoding", "delimiter"}`); free it with `crm_string_free`. In row by
+ * row mode, batches written before a failure stay written. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`mapping.columns`: an unknown
+ * target or a column the file does not have; `encoding`, `delimiter`,
+ * `header`, `key`), `CRM_IO` (field `path` or `rejects_path`: the file
+ * cannot be opened, read or written), `CRM_READ_ONLY`, `CRM_BUSY`,
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_import_csv_file(const crm_db *db,
+                               const char *path,
+                               const char *options_json,
+                               const char *rejects_path,
+                               crm_progress_fn progress,
+                               void *user_data,
+                               char **out_report_json);
+
+/**
+ * `crm_import_csv_file` reading the CSV from `data_len` bytes at `data`
+ * (in any encoding the options name or detection finds; not
+ * NUL-terminated).
+ *
+ * On success writes the `ImportReport` as JSON to `*out_report_json`;
+ * free it with `crm_string_free`. Statuses: as `crm_import_csv_file`
+ * (`CRM_IO` only for `rejects_path`). Thread-safe.
+ */
+crm_status crm_import_csv_buffer(const crm_db *db,
+                                 const char *data,
+                                 size_t data_len,
+                                 const char *options_json,
+                                 const char *rejects_path,
+                                 crm_progress_fn progress,
+                                 void *user_data,
+                                 char **out_report_json);
+
+/**
+ * Save a column mapping (a `CsvMapping` JSON object: `{"columns":
+ * {"E-mail": "email"}, "default_kind": "person", "key": {"by":
+ * "email"}}`) under `name` (1 to 100 characters), replacing one of that
+ * name. Use it as the `"mapping"` of a later import's options.
+ *
+ * Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`name`, `mapping.columns`),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_mapping_save(const crm_db *db, const char *name, const char *mapping_json);
+
+/**
+ * The mapping saved under `name`.
+ *
+ * On success writes the `CsvMapping` as JSON to `*out_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_HANDLE`, `CRM_NOT_FOUND`, `CRM_STORAGE`, `CRM_PANIC`.
+ * Thread-safe.
+ */
+crm_status crm_mapping_get(const crm_db *db, const char *name, char **out_json);
+
+/**
+ * Write the whole base (every table, row by row, one consistent snapshot)
+ * as JSON lines to the file at `path`, replacing it. Importing the file
+ * with `crm_import_json_file` into an empty base gives the same base
+ * back. The file is written beside `path` and renamed over it at the end:
+ * a failed export leaves `path` as it was.
+ *
+ * Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`,
+ * `CRM_INVALID_ARGUMENT` (a path naming no file), `CRM_INVALID_HANDLE`,
+ * `CRM_IO` (field `path`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_export_json_file(const crm_db *db, const char *path);
+
+/**
+ * `crm_export_json_file` into memory, for small bases: the whole export
+ * is held in memory at once.
+ *
+ * On success writes the JSON lines to `*out_json`; free it with
+ * `crm_string_free`. Statuses: `CRM_NULL_PARAMETER`, `CRM_INVALID_HANDLE`,
+ * `CRM_STORAGE`, `CRM_INTERNAL`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_export_json(const crm_db *db, char **out_json);
+
+/**
+ * Write the parties matching a `PartyFilter` JSON object (may be NULL:
+ * active parties of every kind), e.g. `{"role": "customer", "tag":
+ * "vip"}`, with everything they hold and the relationships among them,
+ * as JSON lines to the file at `path`, replacing it (written beside it
+ * and renamed at the end).
+ *
+ * On success writes the number of parties to `*out_count`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION`,
+ * `CRM_IO` (field `path`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_export_parties_json_file(const crm_db *db,
+                                        const char *filter_json,
+                                        const char *path,
+                                        uint64_t *out_count);
+
+/**
+ * `crm_export_parties_json_file` into memory, for small selections.
+ *
+ * On success writes the JSON lines to `*out_json` (free it with
+ * `crm_string_free`) and the number of parties to `*out_count`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION`, `CRM_STORAGE`, `CRM_INTERNAL`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_export_parties_json(const crm_db *db,
+                                   const char *filter_json,
+                                   char **out_json,
+                                   uint64_t *out_count);
+
+/**
+ * Read a JSON lines export from the file at `path`: a whole base (written
+ * by `crm_export_json_file`; only into an empty base, which then holds the
+ * same records, ids, versions and history) or a selection (written by
+ * `crm_export_parties_json_file`; parties new to the base are created with
+ * their ids, those already there are left as they are). All or nothing: a
+ * bad line changes nothing and is named as the field (`"line 7"`).
+ *
+ * On success writes the `JsonImportReport` (`{"written", "skipped"}`) as
+ * JSON to `*out_report_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`,
+ * `CRM_VALIDATION` (`line N`; `base`: a whole base into a base that is not
+ * empty), `CRM_SCHEMA` (an export of another schema version), `CRM_IO`
+ * (field `path`: missing or unreadable, or not UTF-8), `CRM_READ_ONLY`,
+ * `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_import_json_file(const crm_db *db, const char *path, char **out_report_json);
+
+/**
+ * `crm_import_json_file` reading the export from `data_len` bytes of
+ * UTF-8 at `data` (not NUL-terminated).
+ *
+ * On success writes the `JsonImportReport` as JSON to `*out_report_json`;
+ * free it with `crm_string_free`. Statuses: as `crm_import_json_file`,
+ * with `CRM_INVALID_UTF8` (field `data`) for bytes that are not UTF-8 and
+ * no `CRM_IO`. Thread-safe.
+ */
+crm_status crm_import_json_buffer(const crm_db *db,
+                                  const char *data,
+                                  size_t data_len,
+                                  char **out_report_json);
+
+/**
+ * Write the parties matching a `PartyFilter` JSON object (may be NULL:
+ * active parties of every kind) as vCard 4.0 to the file at `path`,
+ * replacing it (written beside it and renamed at the end). What vCard has
+ * no property for travels in `X-CRM-*` properties, so that
+ * `crm_import_vcard_file` loses nothing.
+ *
+ * On success writes the number of cards to `*out_count`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_ARGUMENT`, `CRM_INVALID_HANDLE`, `CRM_VALIDATION`,
+ * `CRM_IO` (field `path`), `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_export_vcard_file(const crm_db *db,
+                                 const char *filter_json,
+                                 const char *path,
+                                 uint64_t *out_count);
+
+/**
+ * `crm_export_vcard_file` into memory, for small selections.
+ *
+ * On success writes the vCards to `*out_vcard` (free it with
+ * `crm_string_free`) and their number to `*out_count`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
+ * `CRM_INVALID_HANDLE`, `CRM_VALIDATION`, `CRM_STORAGE`, `CRM_INTERNAL`,
+ * `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_export_vcard(const crm_db *db,
+                            const char *filter_json,
+                            char **out_vcard,
+                            uint64_t *out_count);
+
+/**
+ * Read vCards (3.0 or 4.0) from the file at `path`. A card whose UID is a
+ * party's id updates that party; others create parties (with the UID as
+ * id when it is one). A person's ORG links it to the organization of that
+ * name, created if there is none. Bad cards (an unknown VERSION, broken
+ * folding, no END, a bad email, …) are reported with the line they begin
+ * on, and the good ones import, each in its own transaction.
+ *
+ * On success writes the `VcardReport` (`{"cards", "created", "updated",
+ * "rejects": [{"line", "field", "reason"}]}`) as JSON to
+ * `*out_report_json`; free it with `crm_string_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`,
+ * `CRM_IO` (field `path`: missing or unreadable, or not UTF-8),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_import_vcard_file(const crm_db *db, const char *path, char **out_report_json);
+
+/**
+ * `crm_import_vcard_file` reading the cards from `data_len` bytes of
+ * UTF-8 at `data` (not NUL-terminated).
+ *
+ * On success writes the `VcardReport` as JSON to `*out_report_json`; free
+ * it with `crm_string_free`. Statuses: as `crm_import_vcard_file`, with
+ * `CRM_INVALID_UTF8` (field `data`) for bytes that are not UTF-8 and no
+ * `CRM_IO`. Thread-safe.
+ */
+crm_status crm_import_vcard_buffer(const crm_db *db,
+                                   const char *data,
+                                   size_t data_len,
+                                   char **out_report_json);
 
 /**
  * Create a lead from a `NewLead` JSON object, e.g. `{"source": "web",

@@ -18,6 +18,12 @@ crm_bin="${CARGO_TARGET_DIR:-target}/release/crm"
 db="${CRM_DEMO_DB:-target/demo.db}"
 seed="${CRM_DEMO_SEED:-2025}"
 mkdir -p "$(dirname "$db")"
+# The default base under target/ is ours to make anew (an older schema's
+# base would otherwise be refused by --force, which replaces only bases it
+# can read).
+if [ -z "${CRM_DEMO_DB:-}" ]; then
+    rm -f "$db" "$db-wal" "$db-shm"
+fi
 crm() {
     printf '\n$ crm %s\n' "$*"
     "$crm_bin" --db "$db" "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds libcrm, writes crm.pc, then builds and runs the C and C++ clients:
-# the test suite (plain, under AddressSanitizer against the static library,
-# under valgrind), the C++ example and the ERP example.
+# the test suites test_crm and test_io (plain, under AddressSanitizer against
+# the static library, under valgrind), the C++ example and the ERP example.
 # Usage: bash tests/c/run.sh          (debug build)
 #        CRM_PROFILE=release bash tests/c/run.sh
 set -euo pipefail
@@ -50,11 +50,13 @@ DYN_LIBS="$(pkg-config --libs crm) -Wl,-rpath,$LIBDIR"
 STATIC_LIBS="$LIBDIR/libcrm.a $(pkg-config --static --libs-only-l crm | sed 's/-lcrm//')"
 
 step "compile (-Wall -Wextra -Werror)"
-# shellcheck disable=SC2086
-$CC $CFLAGS $(pkg-config --cflags crm) tests/c/test_crm.c -o "$BUILD/test_crm" $DYN_LIBS
-# shellcheck disable=SC2086
-$CC $CFLAGS -fsanitize=address,undefined -fno-omit-frame-pointer $(pkg-config --cflags crm) \
-    tests/c/test_crm.c -o "$BUILD/test_crm_asan" $STATIC_LIBS
+for t in test_crm test_io; do
+    # shellcheck disable=SC2086
+    $CC $CFLAGS $(pkg-config --cflags crm) "tests/c/$t.c" -o "$BUILD/$t" $DYN_LIBS
+    # shellcheck disable=SC2086
+    $CC $CFLAGS -fsanitize=address,undefined -fno-omit-frame-pointer $(pkg-config --cflags crm) \
+        "tests/c/$t.c" -o "$BUILD/${t}_asan" $STATIC_LIBS
+done
 # shellcheck disable=SC2086
 $CXX $CXXFLAGS $(pkg-config --cflags crm) tests/c/example.cpp -o "$BUILD/example_cpp" $DYN_LIBS
 # shellcheck disable=SC2086
@@ -63,18 +65,21 @@ $CC $CFLAGS $(pkg-config --cflags crm) examples/c/erp_customers.c -o "$BUILD/erp
 echo '#include <crm.h>' | $CC -std=c99 -Wall -Wextra -Werror -pedantic $(pkg-config --cflags crm) -x c -c - -o /dev/null
 echo '#include <crm.h>' | $CXX -std=c++11 -Wall -Wextra -Werror -pedantic $(pkg-config --cflags crm) -x c++ -c - -o /dev/null
 
-step "C test suite"
-"$BUILD/test_crm" "$SCRATCH" | tee "$BUILD/test_crm.out"
-SUMMARY=$(tail -n 1 "$BUILD/test_crm.out")
+SUMMARY=""
+for t in test_crm test_io; do
+    step "C test suite $t"
+    "$BUILD/$t" "$SCRATCH" | tee "$BUILD/$t.out"
+    SUMMARY="$SUMMARY${SUMMARY:+; }$t: $(tail -n 1 "$BUILD/$t.out")"
 
-step "C test suite under AddressSanitizer (static library)"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "$BUILD/test_crm_asan" "$SCRATCH"
+    step "C test suite $t under AddressSanitizer (static library)"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        "$BUILD/${t}_asan" "$SCRATCH"
 
-step "C test suite under valgrind"
-valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
-    --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
-    "$BUILD/test_crm" "$SCRATCH"
+    step "C test suite $t under valgrind"
+    valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+        "$BUILD/$t" "$SCRATCH"
+done
 
 step "C++17 example (RAII wrapper)"
 "$BUILD/example_cpp"
