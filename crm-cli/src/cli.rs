@@ -72,6 +72,12 @@ pub enum Command {
     Dedup(DedupCommand),
     /// Sales and customer reports as tables, or one HTML page with charts.
     Report(ReportArgs),
+    /// Import parties from CSV or vCard, or a base or selection from JSON.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export the base or a selection as JSON lines, or parties as vCards.
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -1090,6 +1096,155 @@ pub enum ReportCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import parties from a CSV file of any size: bad rows are reported
+    /// with their line, field and reason while the good rows import.
+    Csv(ImportCsvArgs),
+    /// Import an export of `crm export json`: a whole base into an empty
+    /// base, or a selection of parties into any base. All or nothing.
+    Json {
+        /// The file, or - for standard input.
+        file: PathBuf,
+    },
+    /// Import vCards (3.0 or 4.0); a card whose UID is a party's id updates
+    /// that party.
+    Vcard {
+        /// The file, or - for standard input.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    /// The CSV file, or - for standard input.
+    pub file: PathBuf,
+    /// Map a column to a target (repeatable): email, phone, given_name,
+    /// family_name, display_name, legal_name, kind, tag, tags, role, note,
+    /// address.city, custom.<field>, social.<network>, ignore, …
+    #[arg(long = "map", value_name = "COLUMN=TARGET")]
+    pub map: Vec<String>,
+    /// Start from a saved mapping (--map, --key and --kind change it).
+    #[arg(long, value_name = "NAME")]
+    pub mapping: Option<String>,
+    /// Save the mapping used under this name (not on a dry run).
+    #[arg(long, value_name = "NAME")]
+    pub save_mapping: Option<String>,
+    /// Update the party with the row's email, phone, VAT number or custom
+    /// field value instead of creating one: none, email, phone, vat or
+    /// custom:FIELD.
+    #[arg(long, value_name = "KEY", value_parser = parse_key)]
+    pub key: Option<crm_core::UpsertKey>,
+    /// The kind of the parties when no column gives it (default person).
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// The delimiter (one character, or "tab"); detected from the header
+    /// line when not given.
+    #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+    pub delimiter: Option<char>,
+    /// The encoding (utf-8, utf-16le, windows-1251, latin1, …); detected
+    /// when not given.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Import nothing if any row is bad (exit status 3 when rolled back).
+    #[arg(long)]
+    pub all_or_nothing: bool,
+    /// Report what would happen, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write every rejected row to this file as CSV: line, field, reason,
+    /// then the row as read.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Rows written per transaction.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch: u32,
+}
+
+/// Read an upsert key: none, email, phone, vat or custom:FIELD.
+fn parse_key(text: &str) -> Result<crm_core::UpsertKey, String> {
+    use crm_core::UpsertKey;
+    let t = text.trim();
+    match t.to_ascii_lowercase().as_str() {
+        "none" => Ok(UpsertKey::None),
+        "email" => Ok(UpsertKey::Email),
+        "phone" => Ok(UpsertKey::Phone),
+        "vat" | "vat_number" => Ok(UpsertKey::VatNumber),
+        _ => match t.split_once(':') {
+            Some((c, field)) if c.eq_ignore_ascii_case("custom") && !field.trim().is_empty() => {
+                Ok(UpsertKey::Custom(field.trim().to_string()))
+            }
+            _ => Err("expected none, email, phone, vat or custom:FIELD".to_string()),
+        },
+    }
+}
+
+/// Read a delimiter: one character, "tab", or a backslash and t.
+fn parse_delimiter(text: &str) -> Result<char, String> {
+    if text.eq_ignore_ascii_case("tab") || text == "\\t" {
+        return Ok('\t');
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(c),
+        _ => Err("expected one character, or tab".to_string()),
+    }
+}
+
+/// Which parties an export takes.
+#[derive(Debug, Args)]
+pub struct ExportFilterArgs {
+    /// Persons or organizations.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Holding this role.
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// Having this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// In this country (ISO code of the primary address).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// With a custom field value, as name=value (repeatable).
+    #[arg(long = "custom", value_name = "NAME=VALUE")]
+    pub custom: Vec<String>,
+}
+
+impl ExportFilterArgs {
+    /// Whether any filter is set.
+    pub fn is_set(&self) -> bool {
+        self.kind.is_some()
+            || self.role.is_some()
+            || self.tag.is_some()
+            || self.country.is_some()
+            || !self.custom.is_empty()
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the whole base as JSON lines (every table, for backup and
+    /// transfer), or with --parties the parties matching the filters with
+    /// everything they hold and the relationships among them.
+    Json {
+        /// The file, or - for standard output.
+        file: PathBuf,
+        /// Export a selection of parties instead of the whole base.
+        #[arg(long)]
+        parties: bool,
+        #[command(flatten)]
+        filter: ExportFilterArgs,
+    },
+    /// Write the parties matching the filters as vCard 4.0.
+    Vcard {
+        /// The file, or - for standard output.
+        file: PathBuf,
+        #[command(flatten)]
+        filter: ExportFilterArgs,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1098,5 +1253,20 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn keys_and_delimiters() {
+        use crm_core::UpsertKey;
+        assert_eq!(parse_key("email"), Ok(UpsertKey::Email));
+        assert_eq!(parse_key("VAT"), Ok(UpsertKey::VatNumber));
+        assert_eq!(parse_key("custom:erp_id"), Ok(UpsertKey::Custom("erp_id".into())));
+        assert!(parse_key("custom:").is_err());
+        assert!(parse_key("name").is_err());
+        assert_eq!(parse_delimiter(";"), Ok(';'));
+        assert_eq!(parse_delimiter("tab"), Ok('\t'));
+        assert_eq!(parse_delimiter("\\t"), Ok('\t'));
+        assert!(parse_delimiter(";;").is_err());
+        assert!(parse_delimiter("").is_err());
     }
 }

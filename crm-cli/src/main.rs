@@ -37,11 +37,19 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::dedup::search(&cli.db, cli.json, args, &mut out),
         Command::Dedup(cmd) => commands::dedup::dedup(&cli.db, cli.json, cmd, &mut out),
         Command::Report(args) => commands::report::run(&cli.db, cli.json, args, &mut out),
+        Command::Import(cmd) => commands::io::import(&cli.db, cli.json, cmd, &mut out),
+        Command::Export(cmd) => commands::io::export(&cli.db, cli.json, cmd, &mut out),
     }
     .and_then(|()| out.flush().map_err(anyhow::Error::from));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<commands::io::RolledBack>().is_some() => {
+            // The report is on stdout; say why nothing was imported.
+            let _ = out.flush();
+            report(&e, cli.json);
+            ExitCode::from(commands::io::ROLLED_BACK_STATUS)
+        }
         Err(e) => {
             report(&e, cli.json);
             ExitCode::FAILURE
@@ -64,12 +72,14 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// `--json`. A validation error names the field that was wrong.
 fn report(e: &anyhow::Error, json: bool) {
     let core = e.chain().find_map(|c| c.downcast_ref::<crm_core::Error>());
+    let rolled_back = e.downcast_ref::<commands::io::RolledBack>().is_some();
     let mut stderr = std::io::stderr().lock();
     if json {
+        let kind = if rolled_back { Some("rolled_back".to_string()) } else { core.map(|c| c.kind().to_string()) };
         let value = serde_json::json!({
             "error": {
                 "message": format!("{e:#}"),
-                "kind": core.map(|c| c.kind().to_string()),
+                "kind": kind,
                 "field": core.and_then(|c| c.field()),
             }
         });

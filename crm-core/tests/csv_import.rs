@@ -200,3 +200,12 @@ fn upsert_by_a_custom_external_id_and_saved_mappings() {
     assert_eq!(acme.kind, PartyKind::Organization);
     assert_eq!(crm.mapping("nope").unwrap_err().kind(), crm_core::ErrorKind::NotFound);
 }
+
+#[test]
+fn line_numbers_hold_with_crlf_line_ends() {
+    let crm = Crm::open_in_memory().unwrap();
+    let m = mapping(&[("name", "given_name"), ("mail", "email")], UpsertKey::None);
+    let r = crm.import_csv(&b"name,mail\r\nA,a@x.lv\r\nB,bad\r\nC,c@x.lv\r\n"[..], &opts(m), None, None).unwrap();
+    assert_eq!((r.counts.created, r.rejects.len()), (2, 1));
+    assert_eq!(r.rejects[0].line, 3);
+}

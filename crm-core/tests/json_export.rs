@@ -95,3 +95,17 @@ fn bad_exports_change_nothing() {
     assert_eq!(b.count_parties(&PartyFilter::default()).unwrap(), 0);
     assert_eq!(b.relationship_types().unwrap().len(), 17, "the standard types are still there");
 }
+
+#[test]
+fn a_selection_brings_its_custom_field_definitions() {
+    let a = Crm::open_in_memory().unwrap();
+    a.define_field(crm_core::NewFieldDef::new("person", "shoe_size", crm_core::FieldType::Integer)).unwrap();
+    a.create_party(NewParty::person("Anna", "Able").with_custom("shoe_size", 38i64)).unwrap();
+    let mut out = Vec::new();
+    a.export_parties_json(&PartyFilter::default(), &mut out).unwrap();
+    let b = Crm::open_in_memory().unwrap();
+    assert_eq!(b.import_json(&out[..]).unwrap().written, 1);
+    assert_eq!(b.fields(None).unwrap()[0].name, "shoe_size");
+    let anna = b.search_parties(&SearchQuery::new("able")).unwrap().remove(0).party;
+    assert_eq!(anna.custom["shoe_size"], crm_core::CustomValue::Integer(38));
+}

@@ -100,3 +100,23 @@ BEGIN:VCARD\r\nVERSION:4.0\r\nFN:No End\r\n";
     assert_eq!(crm.notes(ingrid.id).unwrap()[0].body, "Met at the fair, call in spring");
     assert_eq!(crm.get_party(ingrid.parent_id.unwrap()).unwrap().display_name, "Fjord AS");
 }
+
+#[test]
+fn a_person_before_its_organization_links_to_that_organization() {
+    let a = Crm::open_in_memory().unwrap();
+    let acme = a.create_party(NewParty::organization("Zeta Works")).unwrap();
+    a.create_party(NewParty::person("Anna", "Able").with_parent(acme.id)).unwrap();
+    let mut out = Vec::new();
+    a.export_vcard(&PartyFilter::default(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    // Put the person's card first.
+    let cards: Vec<&str> = text.split_inclusive("END:VCARD\r\n").collect();
+    let (person, org): (Vec<&str>, Vec<&str>) = cards.iter().partition(|c| c.contains("KIND:individual"));
+    let reordered = format!("{}{}", person.concat(), org.concat());
+    let b = Crm::open_in_memory().unwrap();
+    let r = b.import_vcard(reordered.as_bytes()).unwrap();
+    assert_eq!((r.created, r.rejects.len()), (2, 0));
+    assert_eq!(b.count_parties(&PartyFilter::default()).unwrap(), 2, "no second organization");
+    let anna = b.search_parties(&crm_core::SearchQuery::new("able")).unwrap().remove(0).party;
+    assert_eq!(anna.parent_id, Some(acme.id));
+}

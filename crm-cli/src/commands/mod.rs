@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod dedup;
+pub mod io;
 pub mod party;
 pub mod rel;
 pub mod report;

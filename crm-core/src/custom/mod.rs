@@ -424,16 +424,19 @@ pub(crate) fn check_values(
     Ok(out)
 }
 
+/// Define a custom field inside a write that is under way.
+pub(crate) fn define_in(tx: &crate::store::Tx<'_>, new: NewFieldDef) -> Result<FieldDef> {
+    let new = validate_def(new)?;
+    let def = sql::insert_def(tx, new)?;
+    let json = serde_json::to_string(&def)?;
+    tx.record("custom_field", &def.id, AuditAction::Created, &json, &json)?;
+    Ok(def)
+}
+
 impl Crm {
     /// Define a custom field. The name must be new for its entity.
     pub fn define_field(&self, new: NewFieldDef) -> Result<FieldDef> {
-        let new = validate_def(new)?;
-        self.store.write(&self.actor, |tx| {
-            let def = sql::insert_def(tx, new)?;
-            let json = serde_json::to_string(&def)?;
-            tx.record("custom_field", &def.id, AuditAction::Created, &json, &json)?;
-            Ok(def)
-        })
+        self.store.write(&self.actor, |tx| define_in(tx, new))
     }
 
     /// The custom fields defined for `entity` ("party", "person",

@@ -300,6 +300,9 @@ struct Source<R: Read> {
     header_len: usize,
     default_kind: PartyKind,
     record: csv::ByteRecord,
+    /// Added to the reader's line numbers: it counts one line too few in
+    /// files with CRLF line ends.
+    line_offset: u64,
 }
 
 impl<R: Read> Source<R> {
@@ -328,7 +331,7 @@ impl<R: Read> Source<R> {
         let got = match self.reader.read_byte_record(&mut self.record) {
             Ok(got) => got,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| p.line()) + self.line_offset;
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(Error::Io(std::io::Error::other(e.to_string())));
                 }
@@ -338,7 +341,7 @@ impl<R: Read> Source<R> {
         if !got {
             return Ok(None);
         }
-        let line = self.record.position().map_or(0, |p| p.line());
+        let line = self.record.position().map_or(0, |p| p.line()) + self.line_offset;
         let mut raw = Vec::with_capacity(self.record.len());
         let mut decoded = Vec::with_capacity(self.record.len());
         let mut problem = None;
@@ -466,6 +469,7 @@ pub(super) fn run(
         header_len: headers.len(),
         default_kind: options.mapping.default_kind,
         record: csv::ByteRecord::new(),
+        line_offset: u64::from(first_line.ends_with('\r')),
     };
     let region = crm.store.options.default_region.clone();
     let key = options.mapping.key.clone();

@@ -85,6 +85,7 @@ struct RowLine {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
 enum SelectionLine {
+    Field(crate::custom::FieldDef),
     Party(Box<crate::party::Party>),
     Relationship(crate::relationship::Relationship),
 }
@@ -127,6 +128,10 @@ impl Crm {
     /// the relationships among them, as JSON lines.
     pub fn export_parties_json(&self, filter: &PartyFilter, out: &mut dyn Write) -> Result<u64> {
         line(out, &ExportHeader { format: "crm".into(), content: "parties".into(), schema_version: SCHEMA_VERSION })?;
+        // The custom field definitions first, so that the values can be read.
+        for def in self.fields(None)? {
+            line(out, &SelectionLine::Field(def))?;
+        }
         let mut q = PartyQuery {
             filter: filter.clone(),
             limit: 500,
@@ -251,6 +256,23 @@ impl Crm {
                 let item: SelectionLine = serde_json::from_str(&l).map_err(|e| bad_json(no, e))?;
                 let field = format!("line {no}");
                 match item {
+                    SelectionLine::Field(def) => {
+                        let known = crate::custom::sql::load_defs(tx.conn())?
+                            .into_iter()
+                            .any(|d| d.name == def.name && (d.entity == def.entity || d.applies_to(&def.entity)));
+                        if !known {
+                            let new = crate::custom::NewFieldDef {
+                                entity: def.entity,
+                                name: def.name,
+                                label: Some(def.label),
+                                field_type: def.field_type,
+                                required: def.required,
+                                unique: def.unique,
+                                choices: def.choices,
+                            };
+                            crate::custom::define_in(tx, new).map_err(|e| e.in_field(&field))?;
+                        }
+                    }
                     SelectionLine::Party(p) => {
                         if crate::party::sql::head(tx.conn(), p.id)?.is_some() {
                             report.skipped += 1;

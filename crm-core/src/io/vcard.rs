@@ -445,9 +445,14 @@ impl Crm {
             cards.push((start, Err("the card has no END:VCARD".into())));
         }
         let region = self.store.options.default_region.clone();
-        for (line, card) in cards {
+        // Organizations first, so that a person's ORG finds the organization
+        // of the same file (by its UID) rather than making a second one.
+        let mut parsed_cards: Vec<(u64, std::result::Result<Card, String>)> =
+            cards.into_iter().map(|(line, card)| (line, card.and_then(|props| party_of(&props)))).collect();
+        parsed_cards
+            .sort_by_key(|(line, c)| (!matches!(c, Ok((_, p, _, _)) if p.kind == PartyKind::Organization), *line));
+        for (line, parsed) in parsed_cards {
             report.cards += 1;
-            let parsed = card.and_then(|props| party_of(&props));
             let (id, mut party, org, notes) = match parsed {
                 Ok(x) => x,
                 Err(reason) => {
