@@ -66,7 +66,10 @@ pub use interaction::{
     Channel, Flow, Interaction, InteractionLinks, InteractionPatch, LinkedEntity, NewInteraction, NewTask, Participant,
     ParticipantRole, RecordLink, Task, TaskPatch, TaskPriority, TaskStatus, TimelineQuery,
 };
-pub use io::{CsvMapping, CsvOptions, ImportMode, ImportProgress, ImportReport, Reject, UpsertKey};
+pub use io::{
+    CsvMapping, CsvOptions, ExportHeader, ImportMode, ImportProgress, ImportReport, JsonImportReport, Reject,
+    UpsertKey, VcardReport,
+};
 pub use party::{
     ArchivedFilter, CompetitorRole, ContactKind, ContactPoint, ContactPointPatch, ContactValue, CustomerRole,
     EmployeeRole, Level, LifecycleStage, NewContactPoint, NewParty, NewRole, Note, OrganizationSize, Page, PartnerRole,

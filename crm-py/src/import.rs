@@ -1,6 +1,7 @@
 //! CSV import: its records, the mapping read from Python values, and the
 //! bridges between Python file objects and callables and the core's
-//! streaming import. Type conversion only: every rule lives in crm-core.
+//! streaming import (the file bridges serve the JSON and vCard transfers
+//! too). Type conversion only: every rule lives in crm-core.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -175,11 +176,11 @@ pub(crate) enum Input {
     File(Py<PyAny>),
 }
 
-fn is_text_file(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+pub(crate) fn is_text_file(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     obj.is_instance(&obj.py().import("io")?.getattr("TextIOBase")?)
 }
 
-fn path_of(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<PathBuf>> {
+pub(crate) fn path_of(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<PathBuf>> {
     if obj.is_instance_of::<PyString>() {
         return Ok(Some(PathBuf::from(text(obj, field)?)));
     }
@@ -227,7 +228,7 @@ pub(crate) fn output(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Output>>
 
 /// The first Python exception raised by the file objects or the progress
 /// callable; once set, the input reads fail so that the import stops.
-type Failure = RefCell<Option<PyErr>>;
+pub(crate) type Failure = RefCell<Option<PyErr>>;
 
 fn stopped() -> std::io::Error {
     std::io::Error::other("the import was stopped by an exception in Python")
@@ -256,50 +257,107 @@ impl<R: Read> Read for Guarded<'_, R> {
     }
 }
 
-/// A Python binary file, read with `read(n)`.
-struct PyReader<'a> {
+/// A Python file read with `read(n)`: bytes from a binary file, or text
+/// from a text file (encoded as UTF-8; what does not fit `buf` is kept for
+/// the next read). `binary_only` refuses text, for inputs whose encoding is
+/// detected from their bytes.
+pub(crate) struct PyReader<'a> {
     file: Py<PyAny>,
+    binary_only: bool,
+    pending: Vec<u8>,
     failure: &'a Failure,
+}
+
+impl<'a> PyReader<'a> {
+    pub(crate) fn new(file: Py<PyAny>, binary_only: bool, failure: &'a Failure) -> Self {
+        PyReader { file, binary_only, pending: Vec::new(), failure }
+    }
 }
 
 impl Read for PyReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        Python::attach(|py| {
-            let got = self.file.bind(py).call_method1("read", (buf.len(),)).map_err(|e| fail(self.failure, e))?;
-            if got.is_none() {
-                // A non-blocking stream with nothing yet: read again.
-                return Ok(0);
-            }
-            let bytes: Vec<u8> = if got.is_instance_of::<PyBytes>() || got.is_instance_of::<PyByteArray>() {
-                got.extract().map_err(|e| fail(self.failure, e))?
-            } else {
-                return Err(fail(
-                    self.failure,
-                    type_error("source", "read() returned text: open the file in binary mode"),
-                ));
-            };
-            if bytes.len() > buf.len() {
-                return Err(fail(self.failure, type_error("source", "read(n) returned more than n bytes")));
-            }
-            buf[..bytes.len()].copy_from_slice(&bytes);
-            Ok(bytes.len())
-        })
+        if self.failure.borrow().is_some() {
+            return Err(stopped());
+        }
+        if self.pending.is_empty() {
+            self.pending = Python::attach(|py| -> std::io::Result<Vec<u8>> {
+                let got = self.file.bind(py).call_method1("read", (buf.len(),)).map_err(|e| fail(self.failure, e))?;
+                if got.is_none() {
+                    // A non-blocking stream with nothing yet: read again.
+                    return Ok(Vec::new());
+                }
+                if got.is_instance_of::<PyBytes>() || got.is_instance_of::<PyByteArray>() {
+                    let bytes: Vec<u8> = got.extract().map_err(|e| fail(self.failure, e))?;
+                    if bytes.len() > buf.len() {
+                        return Err(fail(self.failure, type_error("source", "read(n) returned more than n bytes")));
+                    }
+                    return Ok(bytes);
+                }
+                if got.is_instance_of::<PyString>() && !self.binary_only {
+                    let s: String = got.extract().map_err(|e| fail(self.failure, e))?;
+                    return Ok(s.into_bytes());
+                }
+                let what = if self.binary_only {
+                    "read() returned text: open the file in binary mode"
+                } else {
+                    "read() returned neither bytes nor str"
+                };
+                Err(fail(self.failure, type_error("source", what)))
+            })?;
+        }
+        let n = self.pending.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
     }
 }
 
 /// A Python file written with `write()`: bytes, or for a text file, text
-/// decoded from UTF-8 (held back until a character is whole).
-struct PyWriter<'a> {
+/// decoded from UTF-8 (held back until a character is whole, and written
+/// once 64 KiB are pending or on `flush`). Once a Python exception is
+/// pending, nothing more is written.
+pub(crate) struct PyWriter<'a> {
     file: Py<PyAny>,
     text: bool,
     pending: Vec<u8>,
     failure: &'a Failure,
 }
 
+/// Text pending for a text file past which it is written without a flush.
+const TEXT_CHUNK: usize = 64 * 1024;
+
+impl PyWriter<'_> {
+    pub(crate) fn new(file: Py<PyAny>, text: bool, failure: &Failure) -> PyWriter<'_> {
+        PyWriter { file, text, pending: Vec::new(), failure }
+    }
+
+    /// Write the whole characters pending to the text file.
+    fn write_text(&mut self) -> std::io::Result<()> {
+        let whole = match std::str::from_utf8(&self.pending) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        if whole == 0 {
+            return Ok(());
+        }
+        let chunk = String::from_utf8_lossy(&self.pending[..whole]).into_owned();
+        self.pending.drain(..whole);
+        Python::attach(|py| {
+            self.file.bind(py).call_method1("write", (chunk,)).map(drop).map_err(|e| fail(self.failure, e))
+        })
+    }
+}
+
 impl Write for PyWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failure.borrow().is_some() {
+            return Err(stopped());
+        }
         if self.text {
             self.pending.extend_from_slice(buf);
+            if self.pending.len() >= TEXT_CHUNK {
+                self.write_text()?;
+            }
             return Ok(buf.len());
         }
         Python::attach(|py| {
@@ -313,16 +371,11 @@ impl Write for PyWriter<'_> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        if self.failure.borrow().is_some() {
+            return Err(stopped());
+        }
         if self.text && !self.pending.is_empty() {
-            let whole = match std::str::from_utf8(&self.pending) {
-                Ok(s) => s.len(),
-                Err(e) => e.valid_up_to(),
-            };
-            let chunk = String::from_utf8_lossy(&self.pending[..whole]).into_owned();
-            self.pending.drain(..whole);
-            Python::attach(|py| {
-                self.file.bind(py).call_method1("write", (chunk,)).map(drop).map_err(|e| fail(self.failure, e))
-            })?;
+            self.write_text()?;
         }
         Ok(())
     }
@@ -346,7 +399,7 @@ pub(crate) fn run(
             let reader: Box<dyn Read + '_> = match source {
                 Input::Path(p) => Box::new(std::fs::File::open(&p).map_err(|e| with_path(e, &p))?),
                 Input::Bytes(b) => Box::new(std::io::Cursor::new(b)),
-                Input::File(f) => Box::new(PyReader { file: f, failure: &failure }),
+                Input::File(f) => Box::new(PyReader::new(f, true, &failure)),
             };
             let reader = Guarded { inner: reader, failure: &failure };
             let mut sink: Option<Box<dyn Write + '_>> = match rejects {
@@ -354,9 +407,7 @@ pub(crate) fn run(
                 Some(Output::Path(p)) => {
                     Some(Box::new(std::io::BufWriter::new(std::fs::File::create(&p).map_err(|e| with_path(e, &p))?)))
                 }
-                Some(Output::File { file, text }) => {
-                    Some(Box::new(PyWriter { file, text, pending: Vec::new(), failure: &failure }))
-                }
+                Some(Output::File { file, text }) => Some(Box::new(PyWriter::new(file, text, &failure))),
             };
             let mut call = |p: &CoreProgress| {
                 let Some(f) = progress.as_ref() else { return };
@@ -389,6 +440,6 @@ pub(crate) fn run(
     result.map_err(|e| crate::errors::to_py(py, e))
 }
 
-fn with_path(e: std::io::Error, p: &std::path::Path) -> crm_core::Error {
+pub(crate) fn with_path(e: std::io::Error, p: &std::path::Path) -> crm_core::Error {
     crm_core::Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))
 }

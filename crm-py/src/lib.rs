@@ -18,6 +18,7 @@ mod errors;
 mod import;
 mod records;
 mod sales;
+mod transfer;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -49,6 +50,7 @@ use sales::{
     Lead, LeadScoreRule, Money, Opportunity, OpportunityContact, OpportunityPartner, Order, OrderLine,
     OrderStatusChange, Pipeline, PipelineSummary, PriceList, PriceQuote, Product, Stage, StageSummary, StageVisit,
 };
+use transfer::{JsonImportReport, VcardReport};
 
 type Fields<'py> = Vec<(String, Bound<'py, PyAny>)>;
 
@@ -2583,6 +2585,98 @@ impl Crm {
         })
     }
 
+    // -------------------------------------------------------- JSON and vCard
+
+    /// Write the whole base (every table, row by row, one consistent
+    /// snapshot) as JSON lines. `target`: a path (written whole or not at
+    /// all), a file open in binary or text mode, or None to return the
+    /// text. `import_json` into an empty base gives the same base back.
+    #[pyo3(signature = (target=None))]
+    fn export_json(&self, py: Python<'_>, target: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let target = transfer::target(target)?;
+            let ((), text) = transfer::write(py, target, move |out| db.export_json(out))?;
+            Ok(text)
+        })
+    }
+
+    /// Write the parties matching the filters (as `count_parties` takes
+    /// them), with everything they hold and the relationships among them,
+    /// as JSON lines. Returns how many parties, or the text when `target`
+    /// is None.
+    #[pyo3(
+        signature = (target=None, **filters),
+        text_signature = "(self, target=None, *, kind=None, role=None, tag=None, country=None, parent_id=None, commercial_id=None, name_prefix=None, custom=None, created_from=None, created_to=None, updated_from=None, updated_to=None, archived=None)"
+    )]
+    fn export_parties_json(
+        &self,
+        py: Python<'_>,
+        target: Option<&Bound<'_, PyAny>>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let (filter, rest) = party_filter(kwargs_of(filters)?)?;
+            if let Some((k, _)) = rest.first() {
+                return Err(unexpected_kwarg("export_parties_json", k));
+            }
+            let target = transfer::target(target)?;
+            let (n, text) = transfer::write(py, target, move |out| db.export_parties_json(&filter, out))?;
+            transfer::count_or_text(py, n, text)
+        })
+    }
+
+    /// Read an export of `export_json` (into an empty base) or of
+    /// `export_parties_json` (parties already in the base are skipped).
+    /// `source`: a path, the text (bytes, or a str holding a line break),
+    /// or a file open in binary or text mode. All or nothing: a bad line
+    /// raises `ValidationError` with `field` naming it ("line 3").
+    fn import_json(&self, py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<JsonImportReport> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let source = transfer::source(source)?;
+            transfer::read(py, source, move |input| db.import_json(input)).map(JsonImportReport)
+        })
+    }
+
+    /// Write the parties matching the filters (as `count_parties` takes
+    /// them) as vCard 4.0. Returns how many cards, or the text when
+    /// `target` is None.
+    #[pyo3(
+        signature = (target=None, **filters),
+        text_signature = "(self, target=None, *, kind=None, role=None, tag=None, country=None, parent_id=None, commercial_id=None, name_prefix=None, custom=None, created_from=None, created_to=None, updated_from=None, updated_to=None, archived=None)"
+    )]
+    fn export_vcard(
+        &self,
+        py: Python<'_>,
+        target: Option<&Bound<'_, PyAny>>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let (filter, rest) = party_filter(kwargs_of(filters)?)?;
+            if let Some((k, _)) = rest.first() {
+                return Err(unexpected_kwarg("export_vcard", k));
+            }
+            let target = transfer::target(target)?;
+            let (n, text) = transfer::write(py, target, move |out| db.export_vcard(&filter, out))?;
+            transfer::count_or_text(py, n, text)
+        })
+    }
+
+    /// Read vCards (3.0 or 4.0): a card whose UID is a party's id updates
+    /// that party, others create parties. `source` as for `import_json`.
+    /// Bad cards are reported in `rejects` (the line each began on) while
+    /// the good ones import.
+    fn import_vcard(&self, py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<VcardReport> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let source = transfer::source(source)?;
+            transfer::read(py, source, move |input| db.import_vcard(input)).map(VcardReport)
+        })
+    }
+
     // -------------------------------------------------------- audit, outbox
 
     /// The audit log of one record, oldest first.
@@ -2864,5 +2958,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ImportProgress>()?;
     m.add_class::<ImportReport>()?;
     m.add_class::<CsvMapping>()?;
+    m.add_class::<JsonImportReport>()?;
+    m.add_class::<VcardReport>()?;
     Ok(())
 }

@@ -40,6 +40,7 @@ __all__ = [
     "ImportReport",
     "Interaction",
     "InteractionIterator",
+    "JsonImportReport",
     "Lead",
     "LeadFunnel",
     "LeadScoreRule",
@@ -80,6 +81,7 @@ __all__ = [
     "StageVisit",
     "Table",
     "Task",
+    "VcardReport",
     "WinModelReport",
     "WinPrediction",
     "SCHEMA_VERSION",
@@ -104,6 +106,8 @@ _StageInput = Union[Mapping[str, Any], tuple[str, int], tuple[str, int, str]]
 _Number = Union[int, float, Decimal]
 _Path = Union[str, os.PathLike[str]]
 _MappingInput = Union["CsvMapping", Mapping[str, Any], str]
+_ExportTarget = Union[_Path, IO[bytes], IO[str]]
+_ImportSource = Union[_Path, bytes, bytearray, IO[bytes], IO[str]]
 _T_co = TypeVar("_T_co", covariant=True)
 
 def open(
@@ -1420,6 +1424,30 @@ class ImportReport:
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
+class JsonImportReport:
+    @property
+    def written(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class VcardReport:
+    @property
+    def cards(self) -> int: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def rejects(self) -> list[Reject]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+@final
 class CsvMapping:
     @property
     def columns(self) -> dict[str, str]: ...
@@ -2080,6 +2108,90 @@ class Crm:
     ) -> ImportReport: ...
     def save_mapping(self, name: str, mapping: Union[CsvMapping, Mapping[str, Any]]) -> None: ...
     def mapping(self, name: str) -> CsvMapping: ...
+
+    # JSON and vCard
+    @overload
+    def export_json(self, target: None = None) -> str: ...
+    @overload
+    def export_json(self, target: _ExportTarget) -> None: ...
+    @overload
+    def export_parties_json(
+        self,
+        target: None = None,
+        *,
+        kind: Optional[str] = None,
+        role: Optional[str] = None,
+        tag: Optional[str] = None,
+        country: Optional[str] = None,
+        parent_id: Optional[_Id] = None,
+        commercial_id: Optional[_Id] = None,
+        name_prefix: Optional[str] = None,
+        custom: Optional[Mapping[str, _CustomInput]] = None,
+        created_from: Optional[_DateTimeLike] = None,
+        created_to: Optional[_DateTimeLike] = None,
+        updated_from: Optional[_DateTimeLike] = None,
+        updated_to: Optional[_DateTimeLike] = None,
+        archived: Union[str, bool, None] = None,
+    ) -> str: ...
+    @overload
+    def export_parties_json(
+        self,
+        target: _ExportTarget,
+        *,
+        kind: Optional[str] = None,
+        role: Optional[str] = None,
+        tag: Optional[str] = None,
+        country: Optional[str] = None,
+        parent_id: Optional[_Id] = None,
+        commercial_id: Optional[_Id] = None,
+        name_prefix: Optional[str] = None,
+        custom: Optional[Mapping[str, _CustomInput]] = None,
+        created_from: Optional[_DateTimeLike] = None,
+        created_to: Optional[_DateTimeLike] = None,
+        updated_from: Optional[_DateTimeLike] = None,
+        updated_to: Optional[_DateTimeLike] = None,
+        archived: Union[str, bool, None] = None,
+    ) -> int: ...
+    def import_json(self, source: _ImportSource) -> JsonImportReport: ...
+    @overload
+    def export_vcard(
+        self,
+        target: None = None,
+        *,
+        kind: Optional[str] = None,
+        role: Optional[str] = None,
+        tag: Optional[str] = None,
+        country: Optional[str] = None,
+        parent_id: Optional[_Id] = None,
+        commercial_id: Optional[_Id] = None,
+        name_prefix: Optional[str] = None,
+        custom: Optional[Mapping[str, _CustomInput]] = None,
+        created_from: Optional[_DateTimeLike] = None,
+        created_to: Optional[_DateTimeLike] = None,
+        updated_from: Optional[_DateTimeLike] = None,
+        updated_to: Optional[_DateTimeLike] = None,
+        archived: Union[str, bool, None] = None,
+    ) -> str: ...
+    @overload
+    def export_vcard(
+        self,
+        target: _ExportTarget,
+        *,
+        kind: Optional[str] = None,
+        role: Optional[str] = None,
+        tag: Optional[str] = None,
+        country: Optional[str] = None,
+        parent_id: Optional[_Id] = None,
+        commercial_id: Optional[_Id] = None,
+        name_prefix: Optional[str] = None,
+        custom: Optional[Mapping[str, _CustomInput]] = None,
+        created_from: Optional[_DateTimeLike] = None,
+        created_to: Optional[_DateTimeLike] = None,
+        updated_from: Optional[_DateTimeLike] = None,
+        updated_to: Optional[_DateTimeLike] = None,
+        archived: Union[str, bool, None] = None,
+    ) -> int: ...
+    def import_vcard(self, source: _ImportSource) -> VcardReport: ...
 
     # audit and outbox
     def history(self, entity_id: _Id) -> list[AuditEntry]: ...
