@@ -22,7 +22,10 @@ fn bench(c: &mut Criterion) {
     for id in &sample {
         let ours = crm.timeline(*id, &query).unwrap();
         let (theirs, more) = common::raw_read(&conn, |c| raw::timeline(c, *id, 50));
-        assert_eq!(ours.items.iter().map(|i| i.id).collect::<Vec<_>>(), theirs.iter().map(|i| i.id).collect::<Vec<_>>());
+        assert_eq!(
+            ours.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+            theirs.iter().map(|i| i.id).collect::<Vec<_>>()
+        );
         assert_eq!(ours.next.is_some(), more);
         assert!(ours.items.iter().zip(&theirs).all(|(a, b)| a.participants.len() == b.participants.len()));
     }
