@@ -27,14 +27,16 @@ step "Python: tests/python"
 run bash tests/python/run.sh
 
 # One closing line over every suite. A failing suite has stopped the script
-# above with its own non-zero status.
-rust=$(grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' |
+# above with its own non-zero status; this part only counts.
+sum_pairs() { sed -E 's/([0-9]+) passed, ([0-9]+) failed/\n\1 \2\n/g' | { grep -E '^[0-9]+ [0-9]+$' || true; } | awk '{p += $1; f += $2} END {print p + 0, f + 0}'; }
+rust=$( (grep -E '^test result: ' "$log" || true) | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' |
     awk '{p += $1; f += $2} END {print p + 0, f + 0}')
-c=$(grep -E '^c: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 | sed -E 's/c: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
-cpp=$(grep -E '^example: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 | sed -E 's/example: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
-py=$(grep -E '^[0-9]+ passed' "$log" | tail -n 1 | sed -E 's/^([0-9]+) passed.*/\1/')
+c=$( (grep -E '^c: ' "$log" || true) | tail -n 1 | sum_pairs)
+cpp=$( (grep -E '^example: ' "$log" || true) | tail -n 1 | sum_pairs)
+py=$( (grep -E '^[0-9]+ passed' "$log" || true) | tail -n 1 | sed -E 's/^([0-9]+) passed.*/\1/')
 read -r rp rf <<<"$rust"
-read -r cp cf <<<"${c:-0 0}"
-read -r xp xf <<<"${cpp:-0 0}"
-printf '\nRust %s passed; C %s passed; C++ %s passed; Python %s passed\n' "$rp" "$cp" "$xp" "${py:-0}"
-echo "all: $((rp + cp + xp + ${py:-0})) passed, $((rf + cf + xf)) failed"
+read -r cp cf <<<"$c"
+read -r xp xf <<<"$cpp"
+py=${py:-0}
+printf '\nRust %s passed; C %s passed; C++ %s passed; Python %s passed\n' "$rp" "$cp" "$xp" "$py"
+echo "all: $((rp + cp + xp + py)) passed, $((rf + cf + xf)) failed"
