@@ -13,6 +13,10 @@ use criterion::Criterion;
 use crm_core::{Crm, TimelineQuery};
 
 fn bench(c: &mut Criterion) {
+    // A name filter that leaves this bench out also skips building its base.
+    if common::bench_excluded("timeline") {
+        return;
+    }
     let base = activity::timeline_base();
     let crm = Crm::open(&base.path).unwrap();
     let conn = common::raw_reader_qpsg(&base.path);

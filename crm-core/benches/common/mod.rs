@@ -84,6 +84,31 @@ pub fn filtered_out(name: &str) -> bool {
     !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str()))
 }
 
+/// Whether a filter on the command line leaves out the whole bench `name`
+/// (a filter that names the bench, part of its name, or a benchmark in it
+/// such as "timeline (…)/ours" keeps it), so that its base is not built.
+pub fn bench_excluded(name: &str) -> bool {
+    let filters = filters();
+    !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str()) || f.starts_with(name))
+}
+
+fn filters() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a.starts_with("--") {
+            if !matches!(a.as_str(), "--bench" | "--test" | "--list" | "--quick" | "--noplot" | "--verbose" | "--exact")
+                && !a.contains('=')
+            {
+                args.next();
+            }
+            continue;
+        }
+        out.push(a);
+    }
+    out
+}
+
 /// Criterion with settings fit for this machine: short warm-up and
 /// measurement, few samples; the command line may override them.
 pub fn criterion() -> Criterion {
@@ -274,6 +299,8 @@ pub fn fmt_dur(d: Duration) -> String {
 /// of `scripts/bench.sh`: bench, what, ours, raw, ratio, target, verdict.
 pub fn report(bench: &str, ours: &str, raw: &str, ratio: f64, target: &str, met: bool) {
     println!("{bench}: ours {ours}, raw {raw}");
-    println!("ratio: {ratio:.2}× (ours / raw)");
-    println!("SUMMARY|{bench}|{ours}|{raw}|{ratio:.2}×|{target}|{}", if met { "met" } else { "NOT met" });
+    // Small ratios (ours far faster) keep three significant digits.
+    let ratio = if ratio < 0.1 { format!("{ratio:.2e}") } else { format!("{ratio:.2}") };
+    println!("ratio: {ratio}× (ours / raw)");
+    println!("SUMMARY|{bench}|{ours}|{raw}|{ratio}×|{target}|{}", if met { "met" } else { "NOT met" });
 }

@@ -21,6 +21,23 @@ pub struct RawPerson {
 /// One batch through raw rusqlite: the statements `create_parties` runs
 /// (see `party/sql.rs` `insert_party`, `insert_contact`; `events/sql.rs`).
 pub fn raw_create(conn: &mut Connection, batch: &[RawPerson]) {
+    raw_create_with(conn, batch, Fts::PerRow);
+}
+
+/// How the raw writes keep the full-text index: as the library does, or
+/// variants that show what the index costs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Fts {
+    /// `reindex_party` per party: delete the old document, insert the new.
+    PerRow,
+    /// Insert the document of a new party without first deleting one.
+    InsertOnly,
+    /// No full-text document at all.
+    Skip,
+}
+
+/// [`raw_create`] with a choice of full-text indexing.
+pub fn raw_create_with(conn: &mut Connection, batch: &[RawPerson], fts: Fts) {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
     {
         // create_parties reads the custom field definitions once per call.
@@ -95,8 +112,10 @@ pub fn raw_create(conn: &mut Connection, batch: &[RawPerson]) {
             contact
                 .execute(params![phone_id, id, "phone", p.e164, p.phone, "LV", none, true, false, us, none])
                 .unwrap();
-            if has_search {
+            if has_search && fts == Fts::PerRow {
                 reindex(&tx, id);
+            } else if has_search && fts == Fts::InsertOnly {
+                index_new(&tx, id);
             }
             // The record as JSON, the shape and size of the library's
             // serialized `Party` (names here need no escaping).
@@ -130,6 +149,22 @@ pub fn raw_create(conn: &mut Connection, batch: &[RawPerson]) {
     }
     tx.commit().unwrap();
 }
+
+/// `reindex_party` without its delete, for a party that had no document.
+pub fn index_new(conn: &Connection, party_id: Uuid) {
+    conn.prepare_cached("INSERT INTO search_doc (party_id) VALUES (?1)").unwrap().execute([party_id]).unwrap();
+    conn.prepare_cached(&format!("INSERT INTO party_fts (rowid, name, contacts, tags, notes) {FTS_DOC}"))
+        .unwrap()
+        .execute([party_id])
+        .unwrap();
+}
+
+const FTS_DOC: &str = "SELECT d.docid,
+                concat_ws(' ', p.display_name, p.given_name, p.family_name, p.legal_name, p.registration_number, p.vat_number),
+                (SELECT group_concat(c.value || coalesce(' ' || c.raw, ''), ' ') FROM contact_point c WHERE c.party_id = p.id),
+                (SELECT group_concat(t.tag, ' ') FROM tag t WHERE t.party_id = p.id),
+                (SELECT group_concat(n.body, ' ') FROM note n WHERE n.party_id = p.id)
+         FROM party p JOIN search_doc d ON d.party_id = p.id WHERE p.id = ?1";
 
 /// The statements of `search::sql::reindex_party`.
 pub fn reindex(conn: &Connection, party_id: Uuid) {
