@@ -132,3 +132,21 @@ fn a_base_from_before_search_is_indexed_on_upgrade() {
     let crm = Crm::open(&path).unwrap();
     assert_eq!(names(&crm, &SearchQuery::new("timer")), ["Old Timer"]);
 }
+
+#[test]
+fn a_hit_behind_many_filtered_ones_is_still_found() {
+    let crm = Crm::open_in_memory().unwrap();
+    let archived =
+        crm.create_parties((0..300).map(|i| NewParty::person("Zeta", format!("Archived{i}"))).collect()).unwrap();
+    for p in &archived {
+        crm.archive_party(p.id, p.version).unwrap();
+    }
+    crm.create_party(NewParty::person("Zeta", "Live")).unwrap();
+    assert_eq!(names(&crm, &SearchQuery { limit: 5, ..SearchQuery::new("zeta") }), ["Zeta Live"]);
+    let all = SearchQuery {
+        text: "zeta".into(),
+        filter: PartyFilter { archived: crm_core::ArchivedFilter::Include, ..Default::default() },
+        limit: 1000,
+    };
+    assert_eq!(names(&crm, &all).len(), 301);
+}

@@ -40,20 +40,45 @@ pub(crate) fn search(conn: &Connection, fts: &str, plan: &Plan) -> Result<Vec<Se
     let (cond, mut params) = crate::party::sql::where_clause(conn, plan)?;
     params.push(rusqlite::types::Value::Text(fts.to_string()));
     let m = params.len();
+    params.push(rusqlite::types::Value::Integer(0));
+    let k = params.len();
     params.push(rusqlite::types::Value::Integer(plan.limit as i64));
     let l = params.len();
-    // bm25 weights: a hit in the name counts most, then contacts, tags, notes.
+    // Rank inside the index first and join only the best `?k` documents
+    // with the parties (joining every match before ranking costs most of a
+    // broad prefix search). bm25 weights: a hit in the name counts most,
+    // then contacts, tags, notes.
     let sql = format!(
-        "SELECT p.id, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank
-         FROM party_fts f JOIN search_doc d ON d.docid = f.rowid JOIN party p ON p.id = d.party_id
-         WHERE party_fts MATCH ?{m} AND {cond}
-         ORDER BY rank, p.id LIMIT ?{l}"
+        "WITH hits AS (
+             SELECT rowid, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank FROM party_fts
+             WHERE party_fts MATCH ?{m} ORDER BY rank LIMIT ?{k})
+         SELECT p.id, h.rank
+         FROM hits h JOIN search_doc d ON d.docid = h.rowid JOIN party p ON p.id = d.party_id
+         WHERE {cond}
+         ORDER BY h.rank, p.id LIMIT ?{l}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, f64>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, rank) = row?;
+    // Start with a few times the page; when the filter leaves too few and
+    // the index had more, look further.
+    let mut window = (plan.limit * 4).max(64) as i64;
+    let ranked = loop {
+        params[k - 1] = rusqlite::types::Value::Integer(window);
+        let rows =
+            stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, f64>(1)?)))?;
+        let ranked: Vec<(Uuid, f64)> = rows.collect::<Result<_, _>>()?;
+        if ranked.len() >= plan.limit {
+            break ranked;
+        }
+        let hits: i64 = conn
+            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM party_fts WHERE party_fts MATCH ?1 LIMIT ?2)")?
+            .query_row(rusqlite::params![fts, window], |r| r.get(0))?;
+        if hits < window {
+            break ranked;
+        }
+        window = window.saturating_mul(8);
+    };
+    let mut out = Vec::with_capacity(ranked.len());
+    for (id, rank) in ranked {
         if let Some(party) = crate::party::sql::get_party(conn, id)? {
             out.push(SearchHit { party, score: -rank });
         }
