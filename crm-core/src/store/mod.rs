@@ -134,13 +134,15 @@ impl Store {
         if self.readers.is_empty() {
             return lock(&self.writer);
         }
-        let n = self.readers.len();
-        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
-        for i in 0..n {
-            if let Ok(guard) = self.readers[(start + i) % n].try_lock() {
+        // The first free reader: a caller on one thread keeps using the same
+        // connection, whose page cache is warm; concurrent callers spread out.
+        for r in &self.readers {
+            if let Ok(guard) = r.try_lock() {
                 return guard;
             }
         }
+        let n = self.readers.len();
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
         lock(&self.readers[start % n])
     }
 
