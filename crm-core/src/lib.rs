@@ -87,7 +87,7 @@ pub use sales::{
     OrderLine, OrderQuery, OrderStatus, OrderStatusChange, PartyChoice, Pipeline, PipelineSummary, PriceList,
     PriceQuote, Product, ProductPatch, Stage, StageOutcome, StageSummary, StageVisit, UpsertOutcome, Utm,
 };
-pub use search::{SearchHit, SearchQuery};
+pub use search::{PartySuggestion, SearchHit, SearchQuery};
 pub use store::{Options, SCHEMA_VERSION};
 pub use uuid::Uuid;
 

@@ -150,3 +150,110 @@ fn a_hit_behind_many_filtered_ones_is_still_found() {
     };
     assert_eq!(names(&crm, &all).len(), 301);
 }
+
+/// Names and scores of a search.
+fn ranked(crm: &Crm, text: &str) -> Vec<(String, f64)> {
+    crm.search_parties(&SearchQuery::new(text)).unwrap().into_iter().map(|h| (h.party.display_name, h.score)).collect()
+}
+
+#[test]
+fn whole_words_before_prefixes_and_names_before_the_rest() {
+    let crm = Crm::open_in_memory().unwrap();
+    // Created worst first, so that index order alone would get it wrong.
+    crm.create_parties(vec![
+        NewParty::person("Ivo", "Ozols").with_email("ivo@tammsaare.ee"),
+        NewParty::person("Eva", "Lind").with_email("eva@tamm.ee"),
+        NewParty::organization("Tammela Oy").with_tag("wood"),
+        NewParty::person("Mart", "Tamm"),
+    ])
+    .unwrap();
+    let note = crm.create_party(NewParty::person("Kai", "Kask")).unwrap();
+    crm.add_note(note.id, "Tamm recommended her").unwrap();
+    let got = ranked(&crm, "tamm");
+    let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+    // Whole word of the name; prefix of a name; whole word of an email or a
+    // note (in index order); prefix of an email.
+    assert_eq!(names, ["Mart Tamm", "Tammela Oy", "Eva Lind", "Kai Kask", "Ivo Ozols"]);
+    let scores: Vec<f64> = got.iter().map(|(_, s)| *s).collect();
+    assert_eq!(scores, [4.0, 3.0, 2.0, 2.0, 1.0]);
+    // Case and diacritics do not change a tier: "ŌZOLS" is Ivo's name.
+    assert_eq!(ranked(&crm, "ŌZOLS"), [("Ivo Ozols".to_string(), 4.0)]);
+    // Several words: all in the name beats spread over name and email.
+    crm.create_party(NewParty::person("Eva", "Tamm")).unwrap();
+    let names: Vec<String> = ranked(&crm, "eva tamm").into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Eva Tamm", "Eva Lind"]);
+    let names: Vec<String> = ranked(&crm, "eva ta").into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Eva Tamm", "Eva Lind"]);
+}
+
+#[test]
+fn a_name_prefix_ranks_above_a_whole_word_elsewhere() {
+    let crm = Crm::open_in_memory().unwrap();
+    crm.create_parties(vec![
+        NewParty::person("Ilze", "Ozola").with_email("berz@example.lv"),
+        NewParty::person("Anna", "Bērziņa"),
+    ])
+    .unwrap();
+    assert_eq!(ranked(&crm, "berz"), [("Anna Bērziņa".to_string(), 3.0), ("Ilze Ozola".to_string(), 2.0)]);
+}
+
+#[test]
+fn suggestions_are_the_hits_without_the_rest_of_the_party() {
+    let crm = base();
+    for text in ["b", "acme", "berz", "ivan", "4722", "zzz"] {
+        for filter in [PartyFilter::default(), PartyFilter { kind: Some(PartyKind::Person), ..Default::default() }] {
+            let q = SearchQuery { text: text.into(), filter, limit: 3 };
+            let hits = crm.search_parties(&q).unwrap();
+            let light = crm.suggest_parties(&q).unwrap();
+            assert_eq!(light.len(), hits.len(), "{text}");
+            for (l, h) in light.iter().zip(&hits) {
+                assert_eq!(
+                    (l.id, l.kind, &l.display_name, l.score),
+                    (h.party.id, h.party.kind, &h.party.display_name, h.score)
+                );
+            }
+        }
+    }
+    // The same checks as a search: bad text and bad limits are typed errors.
+    assert_eq!(crm.suggest_parties(&SearchQuery::new(" -*: ")).unwrap_err().field(), Some("text"));
+    assert_eq!(crm.suggest_parties(&SearchQuery::new("x".repeat(1001))).unwrap_err().field(), Some("text"));
+    assert!(crm.suggest_parties(&SearchQuery { limit: 0, ..SearchQuery::new("anna") }).is_err());
+    assert!(crm.suggest_parties(&SearchQuery { limit: 1001, ..SearchQuery::new("anna") }).is_err());
+}
+
+#[test]
+fn a_broad_prefix_pages_by_tier_and_filter() {
+    // More matches than a search reads at once, in several tiers, most of
+    // them filtered out.
+    let crm = Crm::open_in_memory().unwrap();
+    let mut new = Vec::new();
+    for i in 0..400 {
+        new.push(NewParty::person("Ilga", "Ozola").with_email(format!("o{i}@zeltini.lv")));
+        new.push(NewParty::person("Zane", format!("Zelta{i}")));
+        new.push(NewParty::organization(format!("Zelt {i} SIA")));
+        new.push(NewParty::person("Ieva", "Liepa").with_email(format!("zelt.{i}@example.lv")));
+    }
+    new.push(NewParty::person("Ieva", "Zelta").with_role(RoleDetails::customer()));
+    new.push(NewParty::person("Ieva", "Liepa").with_email("zelt@example.lv").with_role(RoleDetails::customer()));
+    new.push(NewParty::person("Ilga", "Ozola").with_email("ilga@zeltini.lv").with_role(RoleDetails::customer()));
+    crm.create_parties(new).unwrap();
+    let q = |filter: PartyFilter, limit| {
+        crm.search_parties(&SearchQuery { text: "zelt".into(), filter, limit })
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.party.display_name, h.score))
+            .collect::<Vec<_>>()
+    };
+    let all = q(PartyFilter::default(), 1000);
+    assert_eq!(all.len(), 1000);
+    assert!(all[..400].iter().all(|(n, s)| n.starts_with("Zelt ") && *s == 4.0));
+    assert!(all[400..801].iter().all(|(n, s)| n.contains("Zelta") && *s == 3.0));
+    assert!(all[801..].iter().all(|(n, s)| n == "Ieva Liepa" && *s == 2.0));
+    let organizations = q(PartyFilter { kind: Some(PartyKind::Organization), ..Default::default() }, 1000);
+    assert_eq!(organizations.len(), 400);
+    let customers = q(PartyFilter { role: Some(RoleKind::Customer), ..Default::default() }, 20);
+    assert_eq!(
+        customers,
+        [("Ieva Zelta".to_string(), 3.0), ("Ieva Liepa".to_string(), 2.0), ("Ilga Ozola".to_string(), 1.0)]
+    );
+}

@@ -17,6 +17,9 @@ const CONTACT_COLUMNS: &str =
 const ROLE_COLUMNS: &str = "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
 const REL_COLUMNS: &str = "r.id, r.type, r.from_id, r.to_id, r.valid_from, r.valid_to, r.strength, r.notes, r.created_at, r.updated_at, r.version";
 
+/// A role row as read by [`load_children`] (`ROLE_COLUMNS` less the party id).
+pub type RawRole = (Uuid, String, Option<String>, Option<String>, i64, i64, i64);
+
 /// A party row and its children, as owned column values.
 #[derive(Debug, Default)]
 pub struct RawParty {
@@ -24,7 +27,7 @@ pub struct RawParty {
     pub text: Vec<Option<String>>,
     pub ints: Vec<Option<i64>>,
     pub ids: Vec<Option<Uuid>>,
-    pub roles: Vec<(Uuid, String, Option<String>, Option<String>, i64, i64, i64)>,
+    pub roles: Vec<RawRole>,
     pub contacts: Vec<RawContact>,
     pub tags: Vec<String>,
     pub custom: Vec<(String, String, Value)>,
@@ -325,9 +328,58 @@ pub fn pipeline_summary(conn: &Connection, pipeline: Uuid) -> Vec<(Uuid, String,
     .collect()
 }
 
-/// `search_parties` with no filter (`search/sql.rs` `search`): the ranked
-/// MATCH over active parties, then each party with its children.
+/// The four ranking tiers of `search_parties` (`search/mod.rs`), as FTS5
+/// queries built from `fts_query`'s output: whole words of the names,
+/// prefixes of the names, whole words anywhere, prefixes anywhere, each
+/// leaving out the tiers before it.
+pub fn tier_queries(fts: &str) -> [String; 4] {
+    let prefix = fts.to_string();
+    // `fts_query` quotes words that hold only letters, digits and marks.
+    let exact = fts.replace("\"*", "\"");
+    [
+        format!("name : ({exact})"),
+        format!("name : ({prefix}) NOT name : ({exact})"),
+        format!("({exact}) NOT name : ({prefix})"),
+        format!("({prefix}) NOT (name : ({prefix}) OR ({exact}))"),
+    ]
+}
+
+/// `suggest_parties` with no filter, in plain SQL: each tier joined with the
+/// active parties in one statement, in index order, until the page is full.
+pub fn search_light(conn: &Connection, fts: &str, limit: usize) -> Vec<(Uuid, String, String, f64)> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT p.id, p.kind, p.display_name
+             FROM party_fts f JOIN search_doc d ON d.docid = f.rowid JOIN party p ON p.id = d.party_id
+             WHERE party_fts MATCH ?1 AND p.archived_at IS NULL
+             ORDER BY f.rowid LIMIT ?2",
+        )
+        .unwrap();
+    let mut out = Vec::with_capacity(limit);
+    for (query, score) in tier_queries(fts).iter().zip([4.0, 3.0, 2.0, 1.0]) {
+        let rows = stmt
+            .query_map(params![query, (limit - out.len()) as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, score)))
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+        if out.len() == limit {
+            break;
+        }
+    }
+    out
+}
+
+/// `search_parties` with no filter: [`search_light`], then each party with
+/// its children.
 pub fn search(conn: &Connection, fts: &str, limit: usize) -> Vec<(RawParty, f64)> {
+    search_light(conn, fts, limit)
+        .into_iter()
+        .filter_map(|(id, _, _, score)| get_party(conn, id).map(|p| (p, score)))
+        .collect()
+}
+
+/// What `search_parties` did before the tiers: BM25 over every match,
+/// joined with the parties first (the best 20 ids and their ranks).
+pub fn search_bm25(conn: &Connection, fts: &str, limit: usize) -> Vec<(Uuid, f64)> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT p.id, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank
@@ -336,12 +388,45 @@ pub fn search(conn: &Connection, fts: &str, limit: usize) -> Vec<(RawParty, f64)
          ORDER BY rank, p.id LIMIT ?2",
         )
         .unwrap();
-    let hits: Vec<(Uuid, f64)> = stmt
-        .query_map(params![fts, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    hits.into_iter().filter_map(|(id, rank)| get_party(conn, id).map(|p| (p, -rank))).collect()
+    stmt.query_map(params![fts, limit as i64], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// What `search_parties` did just before the tiers, less reading the
+/// parties: BM25 inside FTS5 over every match, the best of a window joined
+/// with the active parties; when that leaves too few and the index holds
+/// more, a count, and a window eight times wider.
+pub fn search_bm25_in_index(conn: &Connection, fts: &str, limit: usize) -> Vec<(Uuid, f64)> {
+    let mut stmt = conn
+        .prepare_cached(
+            "WITH hits AS (
+                 SELECT rowid, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank FROM party_fts
+                 WHERE party_fts MATCH ?1 ORDER BY rank LIMIT ?2)
+             SELECT p.id, h.rank
+             FROM hits h JOIN search_doc d ON d.docid = h.rowid JOIN party p ON p.id = d.party_id
+             WHERE p.archived_at IS NULL
+             ORDER BY h.rank, p.id LIMIT ?3",
+        )
+        .unwrap();
+    let mut window = (limit * 4).max(64) as i64;
+    loop {
+        let ranked: Vec<(Uuid, f64)> = stmt
+            .query_map(params![fts, window, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        if ranked.len() >= limit {
+            return ranked;
+        }
+        let hits: i64 = conn
+            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM party_fts WHERE party_fts MATCH ?1 LIMIT ?2)")
+            .unwrap()
+            .query_row(params![fts, window], |r| r.get(0))
+            .unwrap();
+        if hits < window {
+            return ranked;
+        }
+        window = window.saturating_mul(8);
+    }
 }
 
 /// The bare FTS5 lookup: the first `limit` rowids matching, unranked.

@@ -1,10 +1,13 @@
 //! The SQL of the full-text index.
 
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::SearchHit;
+use std::collections::HashSet;
+
+use super::{PartySuggestion, TIER_SCORES};
 use crate::error::Result;
+use crate::party::PartyKind;
 use crate::party::list::Plan;
 
 /// Rebuild the document of one party (after any write that touched its
@@ -34,53 +37,49 @@ pub(crate) fn unindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// Ranked ids of the parties matching an FTS5 query (built by
-/// [`super::fts_query`]) and a list filter.
-pub(crate) fn search(conn: &Connection, fts: &str, plan: &Plan) -> Result<Vec<SearchHit>> {
-    let (cond, mut params) = crate::party::sql::where_clause(conn, plan)?;
-    params.push(rusqlite::types::Value::Text(fts.to_string()));
-    let m = params.len();
-    params.push(rusqlite::types::Value::Integer(0));
-    let k = params.len();
-    params.push(rusqlite::types::Value::Integer(plan.limit as i64));
-    let l = params.len();
-    // Rank inside the index first and join only the best `?k` documents
-    // with the parties (joining every match before ranking costs most of a
-    // broad prefix search). bm25 weights: a hit in the name counts most,
-    // then contacts, tags, notes.
-    let sql = format!(
-        "WITH hits AS (
-             SELECT rowid, bm25(party_fts, 10.0, 4.0, 3.0, 1.0) AS rank FROM party_fts
-             WHERE party_fts MATCH ?{m} ORDER BY rank LIMIT ?{k})
-         SELECT p.id, h.rank
-         FROM hits h JOIN search_doc d ON d.docid = h.rowid JOIN party p ON p.id = d.party_id
-         WHERE {cond}
-         ORDER BY h.rank, p.id LIMIT ?{l}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    // Start with a few times the page; when the filter leaves too few and
-    // the index had more, look further.
-    let mut window = (plan.limit * 4).max(64) as i64;
-    let ranked = loop {
-        params[k - 1] = rusqlite::types::Value::Integer(window);
-        let rows =
-            stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, f64>(1)?)))?;
-        let ranked: Vec<(Uuid, f64)> = rows.collect::<Result<_, _>>()?;
-        if ranked.len() >= plan.limit {
-            break ranked;
-        }
-        let hits: i64 = conn
-            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM party_fts WHERE party_fts MATCH ?1 LIMIT ?2)")?
-            .query_row(rusqlite::params![fts, window], |r| r.get(0))?;
-        if hits < window {
-            break ranked;
-        }
-        window = window.saturating_mul(8);
-    };
-    let mut out = Vec::with_capacity(ranked.len());
-    for (id, rank) in ranked {
-        if let Some(party) = crate::party::sql::get_party(conn, id)? {
-            out.push(SearchHit { party, score: -rank });
+/// The parties matching a search (its [`super::tier_queries`]) and a list
+/// filter, best first, at most `plan.limit`.
+///
+/// The tiers are read one after the other, each in rowid order and joined
+/// with the parties that pass the filter, lazily: a page the first tiers
+/// fill never reads the rest, and no tier is read further than the page
+/// needs. A tier's query also matches documents of the tiers before it;
+/// those already on the page are skipped, and those the filter refused are
+/// refused again.
+pub(crate) fn search(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Result<Vec<PartySuggestion>> {
+    let (cond, params) = crate::party::sql::where_clause(conn, plan)?;
+    let m = params.len() + 1;
+    // CROSS JOIN keeps the index as the outer loop, so that rows come in
+    // its rowid order without a sort and stop being read when the page is
+    // full.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT f.rowid, p.id, p.kind, p.display_name
+         FROM party_fts f CROSS JOIN search_doc d CROSS JOIN party p
+         WHERE party_fts MATCH ?{m} AND d.docid = f.rowid AND p.id = d.party_id AND {cond}
+         ORDER BY f.rowid"
+    ))?;
+    for (i, v) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, v)?;
+    }
+    let mut out = Vec::with_capacity(plan.limit);
+    let mut taken = HashSet::with_capacity(plan.limit);
+    for (query, score) in tiers.iter().zip(TIER_SCORES) {
+        stmt.raw_bind_parameter(m, query)?;
+        let mut rows = stmt.raw_query();
+        while let Some(r) = rows.next()? {
+            if !taken.insert(r.get::<_, i64>(0)?) {
+                continue;
+            }
+            let kind: String = r.get(2)?;
+            out.push(PartySuggestion {
+                id: r.get(1)?,
+                kind: PartyKind::parse(&kind).unwrap_or_default(),
+                display_name: r.get(3)?,
+                score,
+            });
+            if out.len() == plan.limit {
+                return Ok(out);
+            }
         }
     }
     Ok(out)
@@ -146,4 +145,92 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
         reindex_party(conn, id)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::party::list::plan;
+    use crate::{Crm, NewParty, PartyFilter, PartyKind, PartyQuery, RoleDetails, RoleKind};
+
+    /// Parties whose words fall in every tier for the searches below.
+    fn base() -> Crm {
+        let crm = Crm::open_in_memory().unwrap();
+        let mut new = Vec::new();
+        for i in 0..60 {
+            new.push(NewParty::person("Anna", format!("Kalns{i}")).with_email(format!("kaln.{i}@tamm.ee")));
+            new.push(NewParty::organization(format!("Tamm Trade {i}")).with_tag("kalnvip"));
+            let mut p = NewParty::person("Tammela", "Kalniņa").with_email(format!("anna{i}@kaln.lv"));
+            if i % 3 == 0 {
+                p = p.with_role(RoleDetails::customer());
+            }
+            new.push(p);
+            new.push(NewParty::person("Jüri", "Saar").with_tag("tamm"));
+        }
+        crm.create_parties(new).unwrap();
+        let saar = crm.search_parties(&crate::SearchQuery::new("Saar")).unwrap();
+        for h in saar.iter().take(5) {
+            crm.add_note(h.party.id, "met Anna at Kalnciems").unwrap();
+        }
+        crm
+    }
+
+    /// The same ranking written another way: each tier as one query that
+    /// leaves out the tiers before it with NOT, joined and filtered, in
+    /// rowid order.
+    fn disjoint(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Vec<(Uuid, f64)> {
+        let [name_exact, name_prefix, exact, all] = tiers;
+        let disjoint = [
+            name_exact.clone(),
+            format!("{name_prefix} NOT {name_exact}"),
+            format!("({exact}) NOT {name_prefix}"),
+            format!("({all}) NOT ({name_prefix} OR ({exact}))"),
+        ];
+        let (cond, mut params) = crate::party::sql::where_clause(conn, plan).unwrap();
+        params.push(rusqlite::types::Value::Null);
+        let sql = format!(
+            "SELECT p.id FROM party_fts f JOIN search_doc d ON d.docid = f.rowid JOIN party p ON p.id = d.party_id
+             WHERE party_fts MATCH ?{} AND {cond} ORDER BY f.rowid",
+            params.len()
+        );
+        let mut out = Vec::new();
+        for (q, score) in disjoint.iter().zip(TIER_SCORES) {
+            *params.last_mut().unwrap() = rusqlite::types::Value::Text(q.clone());
+            let mut stmt = conn.prepare(&sql).unwrap();
+            let ids = stmt.query_map(rusqlite::params_from_iter(&params), |r| r.get::<_, Uuid>(0)).unwrap();
+            out.extend(ids.map(|id| (id.unwrap(), score)));
+        }
+        out.truncate(plan.limit);
+        out
+    }
+
+    #[test]
+    fn tiers_read_lazily_rank_as_disjoint_tiers_do() {
+        let crm = base();
+        let filters = [
+            PartyFilter::default(),
+            PartyFilter { kind: Some(PartyKind::Organization), ..Default::default() },
+            PartyFilter { role: Some(RoleKind::Customer), ..Default::default() },
+            PartyFilter { tag: Some("nobody".into()), ..Default::default() },
+        ];
+        let mut tiers_seen = std::collections::BTreeSet::new();
+        for text in ["kaln", "kalns", "tamm", "anna", "anna kaln", "tamm kaln", "kalnciems", "jüri", "ee", "zzz", "1"]
+        {
+            let tiers = super::super::tier_queries(text).unwrap();
+            for filter in &filters {
+                for limit in [1, 7, 20, 1000] {
+                    let plan = plan(&PartyQuery { filter: filter.clone(), limit, ..Default::default() }).unwrap();
+                    let (ours, theirs) = crm
+                        .store
+                        .read(|c| Ok((search(c, &tiers, &plan).unwrap(), disjoint(c, &tiers, &plan))))
+                        .unwrap();
+                    let ours: Vec<(Uuid, f64)> = ours.iter().map(|h| (h.id, h.score)).collect();
+                    assert_eq!(ours, theirs, "{text:?} {filter:?} {limit}");
+                    tiers_seen.extend(ours.iter().map(|h| h.1.to_bits()));
+                }
+            }
+        }
+        // Every tier was reached by some search.
+        assert_eq!(tiers_seen.len(), 4);
+    }
 }
