@@ -461,3 +461,46 @@ fn roles_and_notes_by_id() {
     assert_eq!(crm.get_role(n.id).unwrap_err().kind(), ErrorKind::NotFound);
     assert_eq!(crm.get_contact_point(n.id).unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+/// Pages and search hits read their parties' children in batches; every
+/// party must come back exactly as `get_party` reads it, across the chunk
+/// sizes (1, 4, 16, 64 and more than 64) and with parties that hold nothing.
+#[test]
+fn pages_and_search_hits_read_children_like_get_party() {
+    let crm = Crm::open_in_memory().unwrap();
+    crm.define_field(NewFieldDef::new("party", "points", FieldType::Integer)).unwrap();
+    let mut batch = Vec::new();
+    for i in 0..150 {
+        let mut p = NewParty::person(format!("Batchname{i:03}"), "Kalniņa");
+        if i % 2 == 0 {
+            p = p.with_email(format!("b{i}@example.lv")).with_email(format!("b{i}.second@example.lv"));
+        }
+        if i % 3 == 0 {
+            p = p.with_phone(format!("+371 26{i:06}")).with_contact(address("LV", "Rīga"));
+        }
+        if i % 4 == 0 {
+            p = p.with_role(RoleDetails::customer()).with_tag("vip").with_tag(format!("t{i}"));
+        }
+        if i % 5 == 0 {
+            p = p.with_role(RoleDetails::Employee(Default::default())).with_custom("points", i as i64);
+        }
+        batch.push(p);
+    }
+    crm.create_parties(batch).unwrap();
+    for limit in [1, 3, 4, 15, 16, 17, 64, 65, 150] {
+        let page = crm.list_parties(&PartyQuery { limit, ..Default::default() }).unwrap();
+        assert_eq!(page.items.len(), limit);
+        for p in &page.items {
+            assert_eq!(p, &crm.get_party(p.id).unwrap(), "page of {limit}");
+        }
+        let hits =
+            crm.search_parties(&crm_core::SearchQuery { text: "batchname".into(), limit, ..Default::default() }).unwrap();
+        assert_eq!(hits.len(), limit);
+        for h in &hits {
+            assert_eq!(h.party, crm.get_party(h.party.id).unwrap(), "search of {limit}");
+        }
+    }
+    let all = crm.list_parties(&PartyQuery { limit: 150, ..Default::default() }).unwrap().items;
+    assert!(all.iter().any(|p| p.contact_points.len() == 4 && p.roles.len() == 2 && p.tags.len() == 2));
+    assert!(all.iter().any(|p| p.contact_points.is_empty() && p.roles.is_empty() && p.custom.is_empty()));
+}

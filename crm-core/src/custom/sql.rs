@@ -136,11 +136,12 @@ pub(crate) fn write_values(
 /// The custom values of the given records, by record id.
 pub(crate) fn values_of(conn: &Connection, ids: &[Uuid]) -> Result<BTreeMap<Uuid, BTreeMap<String, CustomValue>>> {
     let mut out: BTreeMap<Uuid, BTreeMap<String, CustomValue>> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT v.entity_id, f.name, f.field_type, v.value FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id = ?1",
-    )?;
-    for id in ids {
-        let rows = stmt.query_map([id], |r| {
+    for chunk in crate::store::id_chunks(ids) {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT v.entity_id, f.name, f.field_type, v.value FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id IN ({})",
+            crate::store::placeholders(chunk.len())
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| {
             Ok((
                 r.get::<_, Uuid>(0)?,
                 r.get::<_, String>(1)?,

@@ -174,7 +174,7 @@ pub(crate) fn insert_party(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid) -> Re
     for (value, raw, nc) in &p.contacts {
         party.contact_points.push(insert_contact(tx, p.id, value, raw.as_deref(), nc)?);
     }
-    // The order in which `contacts_of` reads them back.
+    // The order in which `load_children_many` reads them back.
     party.contact_points.sort_by(|a, b| {
         (a.value.kind().as_str(), !a.primary, a.created_at, a.id).cmp(&(
             b.value.kind().as_str(),
@@ -198,11 +198,60 @@ pub(crate) fn insert_party(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid) -> Re
 
 /// Fill in a party's roles, contact points, tags and custom values.
 fn load_children(conn: &Connection, party: &mut Party) -> Result<()> {
-    party.roles = roles_of(conn, party.id)?;
-    party.contact_points = contacts_of(conn, party.id)?;
-    let mut stmt = conn.prepare_cached("SELECT tag FROM tag WHERE party_id = ?1 ORDER BY tag")?;
-    party.tags = stmt.query_map([party.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    party.custom = custom::sql::values_of(conn, &[party.id])?.remove(&party.id).unwrap_or_default();
+    load_children_many(conn, std::slice::from_mut(party))
+}
+
+/// Fill in the roles, contact points, tags and custom values of many
+/// parties with one query per kind of child and chunk of ids, rather than
+/// four per party.
+pub(crate) fn load_children_many(conn: &Connection, parties: &mut [Party]) -> Result<()> {
+    if parties.is_empty() {
+        return Ok(());
+    }
+    let at: std::collections::HashMap<Uuid, usize> = parties.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let ids: Vec<Uuid> = parties.iter().map(|p| p.id).collect();
+    for p in parties.iter_mut() {
+        p.roles.clear();
+        p.contact_points.clear();
+        p.tags.clear();
+    }
+    for chunk in crate::store::id_chunks(&ids) {
+        let marks = crate::store::placeholders(chunk.len());
+        // Ordered as `roles_of`, `contacts_of` and the tags read them: each
+        // party's rows keep that order within the whole result.
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ROLE_COLUMNS} FROM party_role WHERE party_id IN ({marks}) ORDER BY created_at, id"
+        ))?;
+        for r in stmt.query_map(params_from_iter(chunk.iter()), role_from_row)? {
+            let r = r?;
+            if let Some(&i) = at.get(&r.party_id) {
+                parties[i].roles.push(r);
+            }
+        }
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE party_id IN ({marks}) ORDER BY kind, is_primary DESC, created_at, id"
+        ))?;
+        for c in stmt.query_map(params_from_iter(chunk.iter()), contact_from_row)? {
+            let c = c?;
+            if let Some(&i) = at.get(&c.party_id) {
+                parties[i].contact_points.push(c);
+            }
+        }
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT party_id, tag FROM tag WHERE party_id IN ({marks}) ORDER BY tag"))?;
+        for t in
+            stmt.query_map(params_from_iter(chunk.iter()), |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?)))?
+        {
+            let (id, tag) = t?;
+            if let Some(&i) = at.get(&id) {
+                parties[i].tags.push(tag);
+            }
+        }
+    }
+    let mut custom = custom::sql::values_of(conn, &ids)?;
+    for p in parties.iter_mut() {
+        p.custom = custom.remove(&p.id).unwrap_or_default();
+    }
     Ok(())
 }
 
@@ -229,6 +278,48 @@ pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
         }
     }
     Ok(None)
+}
+
+/// Parties by id, each with everything it holds, in the order of `ids`
+/// (ids of merged parties resolve to their survivors; unknown ids are left
+/// out): one query per chunk of ids for the rows and for each kind of child.
+pub(crate) fn get_parties(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Party>> {
+    let mut found: std::collections::HashMap<Uuid, Party> = std::collections::HashMap::with_capacity(ids.len());
+    let mut merged = Vec::new();
+    for chunk in crate::store::id_chunks(ids) {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {PARTY_COLUMNS} FROM party p WHERE p.id IN ({})",
+            crate::store::placeholders(chunk.len())
+        ))?;
+        let mut rows = stmt.query(params_from_iter(chunk.iter()))?;
+        while let Some(r) = rows.next()? {
+            match r.get::<_, Option<Uuid>>(20)? {
+                Some(_) => merged.push(r.get::<_, Uuid>(0)?),
+                None => {
+                    let p = party_from_row(r)?;
+                    found.insert(p.id, p);
+                }
+            }
+        }
+    }
+    let mut out: Vec<Party> = ids.iter().filter_map(|id| found.remove(id)).collect();
+    load_children_many(conn, &mut out)?;
+    if merged.is_empty() {
+        return Ok(out);
+    }
+    // Rare: resolve tombstones one by one, keeping the order of `ids`.
+    let mut by_id: std::collections::HashMap<Uuid, Party> = out.into_iter().map(|p| (p.id, p)).collect();
+    let mut ordered = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = by_id.remove(id) {
+            ordered.push(p);
+        } else if merged.contains(id)
+            && let Some(p) = get_party(conn, *id)?
+        {
+            ordered.push(p);
+        }
+    }
+    Ok(ordered)
 }
 
 /// A party to change: it must exist and not have been merged away.
@@ -378,14 +469,6 @@ pub(crate) fn insert_contact(
     })
 }
 
-pub(crate) fn contacts_of(conn: &Connection, party_id: Uuid) -> Result<Vec<ContactPoint>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE party_id = ?1 ORDER BY kind, is_primary DESC, created_at, id"
-    ))?;
-    let rows = stmt.query_map([party_id], contact_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 pub(crate) fn get_contact(conn: &Connection, id: Uuid) -> Result<ContactPoint> {
     conn.prepare_cached(&format!("SELECT {CONTACT_COLUMNS} FROM contact_point WHERE id = ?1"))?
         .query_row([id], contact_from_row)
@@ -533,14 +616,6 @@ pub(crate) fn insert_role(
         updated_at: tx.now,
         version: 1,
     })
-}
-
-pub(crate) fn roles_of(conn: &Connection, party_id: Uuid) -> Result<Vec<Role>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ROLE_COLUMNS} FROM party_role WHERE party_id = ?1 ORDER BY created_at, id"
-    ))?;
-    let rows = stmt.query_map([party_id], role_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn get_role(conn: &Connection, id: Uuid) -> Result<Role> {
@@ -765,9 +840,7 @@ pub(crate) fn list_parties(conn: &Connection, plan: &Plan) -> Result<Page<Party>
         items.push(p);
     }
     drop(rows);
-    for p in &mut items {
-        load_children(conn, p)?;
-    }
+    load_children_many(conn, &mut items)?;
     let next = match (more, items.last(), last_key) {
         (true, Some(p), Some(key)) => Some(Cursor { scope: scope(plan.sort, plan.descending), key, id: p.id }.encode()),
         _ => None,

@@ -173,13 +173,14 @@ impl Crm {
     pub fn search_parties(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
         let (tiers, plan) = prepare(query)?;
         self.store.read(|c| {
-            let mut out = Vec::with_capacity(plan.limit);
-            for found in sql::search(c, &tiers, &plan)? {
-                if let Some(party) = crate::party::sql::get_party(c, found.id)? {
-                    out.push(SearchHit { party, score: found.score });
-                }
-            }
-            Ok(out)
+            let found = sql::search(c, &tiers, &plan)?;
+            let ids: Vec<Uuid> = found.iter().map(|f| f.id).collect();
+            let mut parties: std::collections::HashMap<Uuid, Party> =
+                crate::party::sql::get_parties(c, &ids)?.into_iter().map(|p| (p.id, p)).collect();
+            Ok(found
+                .into_iter()
+                .filter_map(|f| parties.remove(&f.id).map(|party| SearchHit { party, score: f.score }))
+                .collect())
         })
     }
 
