@@ -152,8 +152,8 @@ pub fn customer_lifetime_values(
         .zip(mean_spends)
         .enumerate()
         .map(|(i, (c, &m))| {
-            c.validate(&format!("customers[{i}]"))?;
-            SpendSummary::new(c.frequency, m).validate(&format!("customers[{i}]"))?;
+            c.validate_at("customers", i)?;
+            SpendSummary::new(c.frequency, m).validate_at("customers", i)?;
             customer_lifetime_value(purchases, spend, c, m, options)
         })
         .collect()
