@@ -64,8 +64,8 @@ fn main() -> Result<()> {
     let fit = fit_bgnbd(&rounded, &opts)?;
     let (best, mean) = time(5, || fit_bgnbd(&rounded, &opts));
     println!(
-        "simulated BG/NBD fit (100,000 customers, whole days, {} distinct): best {best:?}, mean {mean:?}",
-        fit.n_distinct
+        "simulated BG/NBD fit (100,000 customers, whole days, {} repeat buyers): best {best:?}, mean {mean:?}",
+        fit.n_repeat_buyers
     );
     let (best, mean) = time(5, || fit_gamma_gamma(&sim_spends, &opts));
     println!("simulated Gamma-Gamma fit (100,000 customers): best {best:?}, mean {mean:?}");

@@ -127,10 +127,10 @@ fn fit_with_zero_age_customers_and_duplicates() {
     let fit = fit_bgnbd(&customers, &FitOptions::default()).unwrap();
     assert_eq!(fit.n_customers, 502);
     // The repeat buyers are evaluated one by one, the others through sums.
-    assert_eq!(fit.n_distinct, customers.iter().filter(|c| c.frequency > 0.0).count());
+    assert_eq!(fit.n_repeat_buyers, customers.iter().filter(|c| c.frequency > 0.0).count());
     assert!(fit.log_likelihood.is_finite());
     let json = serde_json::to_string(&fit).unwrap();
-    assert!(json.contains("\"standard_errors\"") && json.contains("\"n_distinct\""));
+    assert!(json.contains("\"standard_errors\"") && json.contains("\"n_repeat_buyers\""));
     let back: crm_core::analytics::clv::BgNbdFit = serde_json::from_str(&json).unwrap();
     assert_eq!(back.params, fit.params);
 }

@@ -23,9 +23,9 @@ fn recovers_simulated_parameters() {
         let bg_time = start.elapsed();
         let se = fit.standard_errors.unwrap();
         println!(
-            "seed {seed}: BG/NBD in {bg_time:?} ({} distinct, {} iterations): \
+            "seed {seed}: BG/NBD in {bg_time:?} ({} repeat buyers, {} iterations): \
              r {:.4} ± {:.4}, alpha {:.4} ± {:.4}, a {:.4} ± {:.4}, b {:.4} ± {:.4}",
-            fit.n_distinct,
+            fit.n_repeat_buyers,
             fit.iterations,
             fit.params.r,
             se.r,

@@ -493,8 +493,9 @@ fn pages_and_search_hits_read_children_like_get_party() {
         for p in &page.items {
             assert_eq!(p, &crm.get_party(p.id).unwrap(), "page of {limit}");
         }
-        let hits =
-            crm.search_parties(&crm_core::SearchQuery { text: "batchname".into(), limit, ..Default::default() }).unwrap();
+        let hits = crm
+            .search_parties(&crm_core::SearchQuery { text: "batchname".into(), limit, ..Default::default() })
+            .unwrap();
         assert_eq!(hits.len(), limit);
         for h in &hits {
             assert_eq!(h.party, crm.get_party(h.party.id).unwrap(), "search of {limit}");

@@ -345,7 +345,7 @@ record! {
         log_likelihood(s, py) -> f64 = s.log_likelihood;
         n_customers(s, py) -> usize = s.n_customers;
         /// Distinct (x, tₓ, T) triples.
-        n_distinct(s, py) -> usize = s.n_distinct;
+        n_repeat_buyers(s, py) -> usize = s.n_repeat_buyers;
         iterations(s, py) -> u64 = s.iterations;
     }
 }

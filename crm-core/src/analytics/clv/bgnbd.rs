@@ -146,10 +146,10 @@ pub struct BgNbdFit {
     pub log_likelihood: f64,
     /// Number of customers fitted.
     pub n_customers: usize,
-    /// Number of customers whose (x, tₓ, T) the likelihood evaluates one by
-    /// one at each iteration: the repeat buyers. The customers without a
-    /// repeat purchase enter only through sums over their ages.
-    pub n_distinct: usize,
+    /// Number of repeat buyers: the customers whose (x, tₓ, T) the
+    /// likelihood evaluates one by one at each iteration. The customers
+    /// without a repeat purchase enter only through sums over their ages.
+    pub n_repeat_buyers: usize,
     /// Newton iterations used, over all starting points (and over the fit
     /// on a sample that starts the fit of a large input).
     pub iterations: u64,
@@ -744,7 +744,7 @@ pub fn fit_bgnbd(customers: &[CustomerSummary], options: &FitOptions) -> Result<
         covariance,
         log_likelihood: -n * min.at.f,
         n_customers: data.n_customers,
-        n_distinct: data.groups.iter().map(|g| g.ages.len()).sum(),
+        n_repeat_buyers: data.groups.iter().map(|g| g.ages.len()).sum(),
         iterations: iterations + min.iterations,
     })
 }
