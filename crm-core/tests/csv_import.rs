@@ -209,3 +209,108 @@ fn line_numbers_hold_with_crlf_line_ends() {
     assert_eq!((r.counts.created, r.rejects.len()), (2, 1));
     assert_eq!(r.rejects[0].line, 3);
 }
+
+fn ids_of(crm: &Crm, text: &str) -> Vec<uuid::Uuid> {
+    crm.search_parties(&SearchQuery::new(text)).unwrap().into_iter().map(|h| h.party.id).collect()
+}
+
+#[test]
+fn imported_parties_have_their_history_their_event_and_their_document() {
+    let crm = Crm::open_in_memory().unwrap();
+    let m = mapping(
+        &[("name", "given_name"), ("surname", "family_name"), ("mail", "email"), ("tel", "phone"), ("memo", "note")],
+        UpsertKey::None,
+    );
+    let text = "name,surname,mail,tel,memo\n\
+                Anna,Bērziņa,anna@acme.lv,+371 2612 3456,met at the fair\n\
+                Bad,Row,nope,,\n\
+                Kari,Nordmann,kari@fjord.no,+47 22 33 44 55,\n\
+                Ola,Hansen,ola@fjord.no,,\n";
+    let r = crm.import_csv(text.as_bytes(), &CsvOptions { batch_size: 2, ..opts(m) }, None, None).unwrap();
+    assert_eq!((r.counts.created, r.counts.rejected), (3, 1));
+    // Each party's history: created by the import, at its line.
+    let mut batches = Vec::new();
+    for (who, line) in [("anna", 2), ("kari", 4), ("ola", 5)] {
+        let ids = ids_of(&crm, who);
+        assert_eq!(ids.len(), 1, "{who}");
+        let history = crm.history(ids[0]).unwrap();
+        assert_eq!(history.len(), 1, "{history:?}");
+        assert_eq!(history[0].action, crm_core::AuditAction::Created);
+        assert_eq!(history[0].entity, "party");
+        assert_eq!(history[0].changes["line"], line);
+        let batch: uuid::Uuid = history[0].changes["import"].as_str().unwrap().parse().unwrap();
+        // The batch's own entry lists the party.
+        let entry = crm.history(batch).unwrap();
+        assert_eq!(entry.len(), 1);
+        assert_eq!(entry[0].entity, "party_import");
+        assert!(entry[0].changes["created"].as_array().unwrap().contains(&ids[0].to_string().into()));
+        batches.push((batch, ids[0]));
+    }
+    // Rows 2-3 are one batch, 4-5 another: one event each, naming the ids.
+    assert_eq!(batches[1].0, batches[2].0);
+    assert_ne!(batches[0].0, batches[1].0);
+    let events: Vec<_> = crm.events_after(0, 100).unwrap().into_iter().filter(|e| e.entity == "party_import").collect();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e.topic == "party_import.created"));
+    assert_eq!(events[0].entity_id, batches[0].0);
+    assert_eq!(events[0].payload["created"], serde_json::json!([batches[0].1.to_string()]));
+    assert_eq!(events[1].payload["created"], serde_json::json!([batches[1].1.to_string(), batches[2].1.to_string()]));
+    // The full-text documents: names, contacts as typed and normalized, notes.
+    assert_eq!(ids_of(&crm, "bērziņa"), vec![batches[0].1]);
+    assert_eq!(ids_of(&crm, "+37126123456"), vec![batches[0].1]);
+    assert_eq!(ids_of(&crm, "fair"), vec![batches[0].1]);
+    assert_eq!(ids_of(&crm, "kari@fjord.no"), vec![batches[1].1]);
+    assert_eq!(ids_of(&crm, "hansen"), vec![batches[2].1]);
+    assert!(ids_of(&crm, "nope").is_empty());
+    let anna = crm.get_party(batches[0].1).unwrap();
+    assert_eq!(anna.contact_points.len(), 2);
+    assert_eq!(crm.notes(anna.id).unwrap()[0].body, "met at the fair");
+}
+
+#[test]
+fn a_unique_value_twice_in_a_file_rejects_the_later_row_alone() {
+    let crm = Crm::open_in_memory().unwrap();
+    crm.define_field(NewFieldDef { unique: true, ..NewFieldDef::new("party", "erp_id", FieldType::Text) }).unwrap();
+    let m = mapping(&[("id", "custom.erp_id"), ("name", "given_name"), ("mail", "email")], UpsertKey::None);
+    let text = "id,name,mail\nE-1,Anna,anna@x.lv\nE-2,Berit,berit@x.lv\nE-1,Carl,carl@x.lv\nE-3,Dina,dina@x.lv\n";
+    let all = CsvOptions { mode: ImportMode::AllOrNothing, ..opts(m.clone()) };
+    let r = crm.import_csv(text.as_bytes(), &all, None, None).unwrap();
+    assert!(r.rolled_back);
+    assert_eq!(
+        r.rejects.iter().map(|r| (r.line, r.field.as_deref())).collect::<Vec<_>>(),
+        [(4, Some("custom.erp_id"))]
+    );
+    assert_eq!(crm.count_parties(&PartyFilter::default()).unwrap(), 0);
+    assert!(crm.events_after(0, 100).unwrap().iter().all(|e| e.entity == "custom_field"));
+    let r = crm.import_csv(text.as_bytes(), &opts(m), None, None).unwrap();
+    assert_eq!((r.counts.created, r.counts.rejected), (3, 1));
+    assert_eq!(r.rejects[0].line, 4);
+    assert!(r.rejects[0].reason.contains("unique"), "{:?}", r.rejects);
+    assert_eq!(crm.count_parties(&PartyFilter::default()).unwrap(), 3);
+    assert!(ids_of(&crm, "carl").is_empty(), "nothing of the rejected row");
+    assert_eq!(ids_of(&crm, "dina").len(), 1);
+}
+
+#[test]
+fn the_same_key_twice_in_a_batch_creates_then_updates() {
+    let crm = Crm::open_in_memory().unwrap();
+    let m = mapping(&[("name", "given_name"), ("surname", "family_name"), ("mail", "email")], UpsertKey::Email);
+    let text = "name,surname,mail\nAnna,Oldname,anna@x.lv\nAnna,Newname,ANNA@x.lv\nBen,Berg,ben@x.lv\n";
+    let r = crm.import_csv(text.as_bytes(), &opts(m), None, None).unwrap();
+    assert_eq!((r.counts.created, r.counts.updated, r.counts.rejected), (2, 1, 0));
+    let anna = ids_of(&crm, "newname");
+    assert_eq!(anna.len(), 1);
+    assert!(ids_of(&crm, "oldname").is_empty(), "the document follows the update");
+    assert_eq!(ids_of(&crm, "berg").len(), 1);
+    let history = crm.history(anna[0]).unwrap();
+    let actions: Vec<_> = history.iter().map(|h| h.action).collect();
+    assert_eq!(actions, [crm_core::AuditAction::Created, crm_core::AuditAction::Updated]);
+    assert_eq!(history[0].changes["line"], 2);
+    // The creation is announced before the update, the rest of the batch after.
+    let events = crm.events_after(0, 100).unwrap();
+    let topics: Vec<&str> = events.iter().map(|e| e.topic.as_str()).collect();
+    assert_eq!(topics, ["party_import.created", "party.updated", "party_import.created"]);
+    assert_eq!(events[0].payload["created"], serde_json::json!([anna[0].to_string()]));
+    assert_eq!(events[1].entity_id, anna[0]);
+    assert_eq!(events[0].entity_id, events[2].entity_id, "one batch");
+}

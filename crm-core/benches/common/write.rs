@@ -189,3 +189,105 @@ pub fn reindex(conn: &Connection, party_id: Uuid) {
     .execute([party_id])
     .unwrap();
 }
+
+/// One batch of a CSV import through raw rusqlite: the writes of
+/// `io/csv_import.rs` for new parties, done the plain way (one transaction,
+/// cached statements, no savepoints): the custom field definitions read
+/// once, then per person the party, its two contact points and its audit
+/// row (`{"import": <batch>, "line": n}`); at the end the batch's audit
+/// entry and outbox event listing the ids, and, with `fts`, each party's
+/// full-text document, inserted without a delete first.
+pub fn raw_import_batch(conn: &mut Connection, batch: &[RawPerson], first_line: u64, fts: bool) {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
+    {
+        let mut defs = tx
+            .prepare_cached(
+                "SELECT id, entity, name, label, field_type, required, is_unique, choices, created_at, updated_at, version \
+                 FROM custom_field ORDER BY entity, name",
+            )
+            .unwrap();
+        black_box(defs.query_map([], |r| r.get::<_, Uuid>(0)).unwrap().count());
+        let us = Utc::now().timestamp_micros();
+        let batch_id = Uuid::now_v7();
+        let mut party = tx
+            .prepare_cached(
+                "INSERT INTO party (id, kind, display_name, sort_key, given_name, family_name, birth_date, language,
+                     legal_name, registration_number, vat_number, industry, size, parent_id, commercial_id, country,
+                     roles, archived_at, created_at, updated_at, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, NULL, ?18, ?18, 1)",
+            )
+            .unwrap();
+        let mut contact = tx
+            .prepare_cached(
+                "INSERT INTO contact_point (id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, \
+                 updated_at, version, country) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11)",
+            )
+            .unwrap();
+        let mut audit = tx
+            .prepare_cached(
+                "INSERT INTO audit (at, actor, entity, entity_id, action, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .unwrap();
+        let none = None::<String>;
+        let mut ids = Vec::with_capacity(batch.len());
+        for (i, p) in batch.iter().enumerate() {
+            let id = Uuid::now_v7();
+            let display = format!("{} {}", p.given, p.family);
+            party
+                .execute(params![
+                    id,
+                    "person",
+                    display,
+                    display.to_lowercase(),
+                    p.given,
+                    p.family,
+                    none,
+                    none,
+                    none,
+                    none,
+                    none,
+                    none,
+                    none,
+                    None::<Uuid>,
+                    id,
+                    none,
+                    0i64,
+                    us
+                ])
+                .unwrap();
+            contact
+                .execute(params![Uuid::now_v7(), id, "email", p.email, none, none, none, true, false, us, none])
+                .unwrap();
+            contact
+                .execute(params![Uuid::now_v7(), id, "phone", p.e164, p.phone, "LV", none, true, false, us, none])
+                .unwrap();
+            let changes = format!(r#"{{"import":"{batch_id}","line":{}}}"#, first_line + i as u64);
+            audit.execute(params![us, "system", "party", id, "created", changes]).unwrap();
+            ids.push((id, display));
+        }
+        let list = format!(
+            r#"{{"created":[{}]}}"#,
+            ids.iter().map(|(id, _)| format!("\"{id}\"")).collect::<Vec<_>>().join(",")
+        );
+        audit.execute(params![us, "system", "party_import", batch_id, "created", list]).unwrap();
+        tx.prepare_cached("INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .unwrap()
+            .execute(params![us, "party_import.created", "party_import", batch_id, list])
+            .unwrap();
+        if fts {
+            let mut doc = tx.prepare_cached("INSERT INTO search_doc (party_id) VALUES (?1)").unwrap();
+            let mut index = tx
+                .prepare_cached(
+                    "INSERT INTO party_fts (rowid, name, contacts, tags, notes) VALUES (?1, ?2, ?3, NULL, NULL)",
+                )
+                .unwrap();
+            for ((id, display), p) in ids.iter().zip(batch) {
+                doc.execute([id]).unwrap();
+                let name = format!("{display} {} {}", p.given, p.family);
+                let contacts = format!("{} {} {}", p.email, p.e164, p.phone);
+                index.execute(params![tx.last_insert_rowid(), name, contacts]).unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+}

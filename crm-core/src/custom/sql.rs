@@ -94,6 +94,32 @@ pub(crate) fn delete_def(conn: &Connection, id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// Check that no other record holds the values of the unique fields among
+/// `values` (reads only).
+pub(crate) fn check_unique(
+    conn: &Connection,
+    entity_id: &Uuid,
+    values: &[(FieldDef, Option<CustomValue>)],
+) -> Result<()> {
+    for (def, value) in values {
+        if let (true, Some(v)) = (def.unique, value) {
+            let other: Option<Uuid> = conn
+                .prepare_cached(
+                    "SELECT entity_id FROM custom_value WHERE field_id = ?1 AND value = ?2 AND entity_id <> ?3 LIMIT 1",
+                )?
+                .query_row(params![def.id, v.to_sql(), entity_id], |r| r.get(0))
+                .optional()?;
+            if let Some(other) = other {
+                return Err(Error::validation(
+                    format!("custom.{}", def.name),
+                    format!("must be unique; {other} already has this value"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Write (or clear) the values of one record; unique fields are checked here,
 /// under the write lock.
 pub(crate) fn write_values(
@@ -101,6 +127,7 @@ pub(crate) fn write_values(
     entity_id: &Uuid,
     values: &[(FieldDef, Option<CustomValue>)],
 ) -> Result<()> {
+    check_unique(conn, entity_id, values)?;
     for (def, value) in values {
         match value {
             None => {
@@ -109,20 +136,6 @@ pub(crate) fn write_values(
             }
             Some(v) => {
                 let stored = v.to_sql();
-                if def.unique {
-                    let other: Option<Uuid> = conn
-                        .prepare_cached(
-                            "SELECT entity_id FROM custom_value WHERE field_id = ?1 AND value = ?2 AND entity_id <> ?3 LIMIT 1",
-                        )?
-                        .query_row(params![def.id, stored, entity_id], |r| r.get(0))
-                        .optional()?;
-                    if let Some(other) = other {
-                        return Err(Error::validation(
-                            format!("custom.{}", def.name),
-                            format!("must be unique; {other} already has this value"),
-                        ));
-                    }
-                }
                 conn.prepare_cached(
                     "INSERT OR REPLACE INTO custom_value (entity_id, field_id, value) VALUES (?1, ?2, ?3)",
                 )?

@@ -8,9 +8,13 @@ use uuid::Uuid;
 
 use super::{CsvOptions, ImportMode, UpsertKey, check_target, sql};
 use crate::Crm;
-use crate::custom::CustomValue;
+use crate::custom::{CustomValue, FieldDef};
 use crate::error::{Error, Result};
-use crate::party::{ContactValue, NewContactPoint, NewParty, NewRole, PartyKind, PostalAddress, RoleDetails, RoleKind};
+use crate::events::{AuditAction, sql as events_sql};
+use crate::party::{
+    ContactValue, NewContactPoint, NewParty, NewRole, PartyKind, PostalAddress, Prepared, RoleDetails, RoleKind,
+};
+use crate::search::sql::{self as search_sql, PartyDoc};
 use crate::store::Tx;
 
 /// A row that was not imported.
@@ -64,6 +68,8 @@ struct Row {
 }
 
 const SAMPLE: usize = 64 * 1024;
+/// The WAL checkpoint interval during an import, in pages (40 MB).
+const CHECKPOINT_PAGES: u32 = 10_000;
 const MAX_FIELD: usize = 100_000;
 
 /// Decide the encoding from the declared label or the first bytes.
@@ -192,7 +198,13 @@ fn map_row(
 }
 
 /// The party an upsert key finds, if any.
-fn find_by_key(tx: &Tx<'_>, key: &UpsertKey, p: &NewParty, region: Option<&str>) -> Result<Option<Uuid>> {
+fn find_by_key(
+    tx: &Tx<'_>,
+    key: &UpsertKey,
+    p: &NewParty,
+    defs: &[FieldDef],
+    region: Option<&str>,
+) -> Result<Option<Uuid>> {
     let ids = match key {
         UpsertKey::None => return Ok(None),
         UpsertKey::Email | UpsertKey::Phone => {
@@ -211,7 +223,6 @@ fn find_by_key(tx: &Tx<'_>, key: &UpsertKey, p: &NewParty, region: Option<&str>)
         }
         UpsertKey::Custom(name) => {
             let Some(v) = p.custom.get(name) else { return Ok(None) };
-            let defs = crate::custom::sql::load_defs(tx.conn())?;
             let def = defs.iter().find(|d| &d.name == name && d.applies_to(p.kind.as_str())).ok_or_else(|| {
                 Error::validation("key", format!("no custom field {name:?} for {}s", p.kind.as_str()))
             })?;
@@ -226,38 +237,126 @@ fn find_by_key(tx: &Tx<'_>, key: &UpsertKey, p: &NewParty, region: Option<&str>)
     }
 }
 
-/// Write one row: create, or update the party its key finds.
-fn write_row(tx: &Tx<'_>, row: Row, key: &UpsertKey, region: Option<&str>, counts: &mut ImportProgress) -> Result<()> {
-    let found = find_by_key(tx, key, &row.party, region)?;
-    let party_id = match found {
-        Some(id) => {
-            let old = crate::party::sql::get_for_write(tx.conn(), id)?;
-            let (_, changed) = crate::party::upsert_into(tx, &old, row.party, region)?;
-            if changed {
-                counts.updated += 1;
-            } else {
-                counts.unchanged += 1;
-            }
-            id
-        }
-        None => {
-            let p = crate::party::create_in(tx, row.party, region)?;
-            counts.created += 1;
-            p.id
-        }
-    };
-    for body in row.notes {
-        if !sql::has_note(tx.conn(), party_id, body.trim())? {
-            let note = crate::party::sql::insert_note(tx, party_id, body.trim())?;
-            crate::search::sql::reindex_party(tx.conn(), party_id)?;
-            let json = serde_json::to_string(&note)?;
-            tx.record("note", &note.id, crate::AuditAction::Created, &json, &json)?;
-        }
+/// A row of a batch, validated as a new party before anything is written.
+struct Item {
+    line: u64,
+    raw: Vec<String>,
+    notes: Vec<String>,
+    /// The row as read, kept when an upsert key may find a party to update
+    /// (an update is validated against the party it finds).
+    incoming: Option<NewParty>,
+    /// The row as a new party, or why it cannot be one.
+    new: std::result::Result<Prepared, Reject>,
+}
+
+/// The reject of a row that failed on its input; other errors (storage,
+/// I/O) stop the import.
+fn reject_of(line: u64, e: Error) -> Result<Reject> {
+    match e {
+        Error::Validation { field, reason } => Ok(bad(line, Some(&field), reason)),
+        Error::NotFound { entity, id } => Ok(bad(line, None, format!("{entity} {id} not found"))),
+        other => Err(other),
     }
+}
+
+/// Validate a batch's rows as new parties, reading nothing. Phone numbers
+/// of one country are validated together (see `party::prepare_batch`).
+fn validate(
+    rows: Vec<Row>,
+    key: &UpsertKey,
+    defs: &[FieldDef],
+    region: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Item>> {
+    let mut order: Vec<(String, usize)> =
+        rows.iter().enumerate().map(|(i, r)| (crate::party::phone_order(&r.party, region), i)).collect();
+    order.sort_unstable();
+    let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    let mut items: Vec<Option<Item>> = (0..rows.len()).map(|_| None).collect();
+    for (_, i) in order {
+        let Some(row) = rows[i].take() else { continue };
+        let incoming = (*key != UpsertKey::None).then(|| row.party.clone());
+        let new = match crate::party::prepare(row.party, defs, region, today) {
+            Ok(p) => Ok(p),
+            Err(e) => Err(reject_of(row.line, e)?),
+        };
+        items[i] = Some(Item { line: row.line, raw: row.raw, notes: row.notes, incoming, new });
+    }
+    Ok(items.into_iter().flatten().collect())
+}
+
+fn run_sql(tx: &Tx<'_>, sql: &str) -> Result<()> {
+    tx.conn().prepare_cached(sql)?.execute([])?;
     Ok(())
 }
 
-/// Write a batch, each row in a savepoint: a bad row is rolled back alone.
+/// Update the party a row's key found, and add the row's notes it lacks.
+/// Returns whether anything changed.
+fn update_row(tx: &Tx<'_>, id: Uuid, incoming: NewParty, notes: &[String], region: Option<&str>) -> Result<bool> {
+    let old = crate::party::sql::get_for_write(tx.conn(), id)?;
+    let (_, mut changed) = crate::party::upsert_unindexed(tx, &old, incoming, region)?;
+    for body in notes {
+        if !sql::has_note(tx.conn(), id, body.trim())? {
+            let note = crate::party::sql::insert_note(tx, id, body.trim())?;
+            let json = serde_json::to_string(&note)?;
+            tx.record("note", &note.id, AuditAction::Created, &json, &json)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+/// Write a new party that passed its checks, with its notes, and its audit
+/// row: `{"import": <batch>, "line": <line>}` (the batch's own entry lists
+/// what it created). Returns its full-text document, indexed at the end of
+/// the batch.
+///
+/// No savepoint is needed: what could fail on input was checked before
+/// (`party::check_new`), except an id that exists, which fails the first
+/// statement, and a failed statement writes nothing. Other failures are the
+/// storage's and stop the import.
+fn create_row(
+    tx: &Tx<'_>,
+    p: &Prepared,
+    commercial_id: Uuid,
+    line: u64,
+    notes: &[String],
+    batch: Uuid,
+) -> Result<PartyDoc> {
+    crate::party::sql::insert_party(tx, p, commercial_id)?;
+    let changes = format!(r#"{{"import":"{batch}","line":{line}}}"#);
+    events_sql::insert_audit(tx.conn(), tx.now, tx.actor, "party", &p.id, AuditAction::Created, &changes)?;
+    let mut bodies: Vec<&str> = Vec::with_capacity(notes.len());
+    for body in notes {
+        let body = body.trim();
+        if !bodies.contains(&body) {
+            let note = crate::party::sql::insert_note(tx, p.id, body)?;
+            let json = serde_json::to_string(&note)?;
+            tx.record("note", &note.id, AuditAction::Created, &json, &json)?;
+            bodies.push(body);
+        }
+    }
+    Ok(PartyDoc::of_new(p, &bodies))
+}
+
+/// The audit entry and the outbox event (`party_import.created`) of the
+/// parties a batch created: `{"created": [ids]}`.
+fn announce(tx: &Tx<'_>, batch: Uuid, created: &mut Vec<Uuid>) -> Result<()> {
+    if created.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::json!({ "created": created }).to_string();
+    tx.record("party_import", &batch, AuditAction::Created, &json, &json)?;
+    created.clear();
+    Ok(())
+}
+
+/// Write a batch of validated rows in one go: each row's key lookup, then
+/// new parties straight (their checks are reads, so a bad row is rejected
+/// before anything of it is written) and updates each in a savepoint. The
+/// full-text documents are written at the end: FTS5 flushes its pending
+/// data at every savepoint once it has been written to, which would make a
+/// segment per row.
 fn write_batch(
     tx: &Tx<'_>,
     rows: Vec<Row>,
@@ -266,25 +365,77 @@ fn write_batch(
     counts: &mut ImportProgress,
     rejected: &mut Vec<(Reject, Vec<String>)>,
 ) -> Result<()> {
-    for row in rows {
-        let (line, raw) = (row.line, row.raw.clone());
-        tx.conn().prepare_cached("SAVEPOINT import_row")?.execute([])?;
-        match write_row(tx, row, key, region, counts) {
-            Ok(()) => {
-                tx.conn().prepare_cached("RELEASE import_row")?.execute([])?;
+    // The definitions once per batch, read in its transaction.
+    let defs = crate::custom::sql::load_defs(tx.conn())?;
+    let items = validate(rows, key, &defs, region, tx.now.date_naive())?;
+    let batch = Uuid::now_v7();
+    // Created and not yet announced; all documents to write; parties to reindex.
+    let mut created: Vec<Uuid> = Vec::new();
+    let mut docs: Vec<(Uuid, PartyDoc)> = Vec::with_capacity(items.len());
+    let mut reindex: Vec<Uuid> = Vec::new();
+    for Item { line, raw, notes, incoming, new } in items {
+        let found = match incoming.as_ref().map(|p| find_by_key(tx, key, p, &defs, region)) {
+            None | Some(Ok(None)) => None,
+            Some(Ok(Some(id))) => Some(id),
+            Some(Err(e)) => {
+                rejected.push((reject_of(line, e)?, raw));
+                continue;
             }
-            Err(e) => {
-                tx.conn().prepare_cached("ROLLBACK TO import_row")?.execute([])?;
-                tx.conn().prepare_cached("RELEASE import_row")?.execute([])?;
-                match e {
-                    Error::Validation { field, reason } => rejected.push((bad(line, Some(&field), reason), raw)),
-                    Error::NotFound { entity, id } => {
-                        rejected.push((bad(line, None, format!("{entity} {id} not found")), raw))
+        };
+        if let (Some(id), Some(incoming)) = (found, incoming) {
+            // Keep the events in order: this batch's creation first.
+            if created.contains(&id) {
+                announce(tx, batch, &mut created)?;
+            }
+            run_sql(tx, "SAVEPOINT import_row")?;
+            match update_row(tx, id, incoming, &notes, region) {
+                Ok(changed) => {
+                    run_sql(tx, "RELEASE import_row")?;
+                    if changed {
+                        counts.updated += 1;
+                        reindex.push(id);
+                    } else {
+                        counts.unchanged += 1;
                     }
-                    other => return Err(other),
+                }
+                Err(e) => {
+                    run_sql(tx, "ROLLBACK TO import_row")?;
+                    run_sql(tx, "RELEASE import_row")?;
+                    rejected.push((reject_of(line, e)?, raw));
                 }
             }
+            continue;
         }
+        let p = match new {
+            Ok(p) => p,
+            Err(r) => {
+                rejected.push((r, raw));
+                continue;
+            }
+        };
+        let written = crate::party::check_new(tx, &p)
+            .and_then(|commercial_id| create_row(tx, &p, commercial_id, line, &notes, batch));
+        match written {
+            Ok(doc) => {
+                counts.created += 1;
+                created.push(p.id);
+                docs.push((p.id, doc));
+            }
+            Err(e) => rejected.push((reject_of(line, e)?, raw)),
+        }
+    }
+    announce(tx, batch, &mut created)?;
+    // A party created and then updated in this batch is indexed from the
+    // tables, as it is after the update.
+    reindex.sort_unstable();
+    reindex.dedup();
+    for (id, doc) in &docs {
+        if reindex.binary_search(id).is_err() {
+            search_sql::index_new_party(tx.conn(), *id, doc)?;
+        }
+    }
+    for id in reindex {
+        search_sql::reindex_party(tx.conn(), id)?;
     }
     Ok(())
 }
@@ -489,13 +640,15 @@ pub(super) fn run(
         Ok(())
     };
     let mut rolled_back = options.dry_run;
+    let region = region.as_deref();
+    let _checkpoints = crm.store.bulk_checkpoints(CHECKPOINT_PAGES);
     match options.mode {
         ImportMode::RowByRow => loop {
             let mut rejected = Vec::new();
             let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
             if !batch.is_empty() {
                 crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
-                    write_batch(tx, batch, &key, region.as_deref(), &mut counts, &mut rejected)
+                    write_batch(tx, batch, &key, region, &mut counts, &mut rejected)
                 })?;
             }
             rejected.sort_by_key(|r| r.0.line);
@@ -512,7 +665,7 @@ pub(super) fn run(
             let any_bad = crm.store.write_decide(&crm.actor, |tx| {
                 loop {
                     let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
-                    write_batch(tx, batch, &key, region.as_deref(), &mut counts, &mut rejected)?;
+                    write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
                     if let Some(f) = progress.as_mut() {
                         f(&counts);
                     }

@@ -10,6 +10,16 @@
 //! their line number, field and reason (and written to a rejects file),
 //! while the good rows import; or nothing is imported when the caller asks
 //! for all or nothing. A dry run reports the same without writing.
+//!
+//! The audit log and the outbox of a CSV import: a party it creates gets
+//! one short audit row, `created` with `{"import": <batch id>, "line": n}`,
+//! so that [`Crm::history`](crate::Crm::history) of the party shows the
+//! import that made it; each batch (one transaction in row-by-row mode)
+//! adds one audit entry and one outbox event, entity `party_import`, topic
+//! `party_import.created`, id the batch id, with `{"created": [ids]}`.
+//! Consumers read the new parties by id. A party the import updates gets
+//! the usual `party.updated` audit row and event, and notes the usual
+//! `note.created` ones.
 
 mod csv_import;
 mod json;

@@ -533,7 +533,14 @@ pub(crate) struct Prepared {
     pub(crate) custom: Vec<(custom::FieldDef, Option<CustomValue>)>,
 }
 
-fn prepare(new: NewParty, defs: &[custom::FieldDef], region: Option<&str>, today: NaiveDate) -> Result<Prepared> {
+/// Validate and normalize a new party (no reads: the checks against the
+/// base are [`check_new`]'s).
+pub(crate) fn prepare(
+    new: NewParty,
+    defs: &[custom::FieldDef],
+    region: Option<&str>,
+    today: NaiveDate,
+) -> Result<Prepared> {
     let display_given = new.display_name.is_some();
     let core = Core {
         kind: new.kind,
@@ -590,6 +597,26 @@ fn prepare(new: NewParty, defs: &[custom::FieldDef], region: Option<&str>, today
     Ok(Prepared { id: new.id.unwrap_or_else(Uuid::now_v7), core, roles, contacts, tags, custom })
 }
 
+/// The key that orders a batch's validation so that phone numbers of one
+/// country come together (see [`prepare_batch`]): the region and the
+/// `+country` prefix of the party's first phone number.
+pub(crate) fn phone_order(p: &NewParty, region: Option<&str>) -> String {
+    p.contact_points
+        .iter()
+        .find_map(|c| match &c.value {
+            ContactValue::Phone { number, region: r } => {
+                let digits: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '+').take(4).collect();
+                Some(format!(
+                    "{}{}",
+                    r.as_deref().or(region).unwrap_or(""),
+                    if digits.starts_with('+') { digits } else { String::new() }
+                ))
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// Validate a batch of new parties, in an order that keeps phone numbers of
 /// one country together: the phone-number library keeps a small cache of
 /// compiled patterns, and numbers of alternating countries would recompile
@@ -601,24 +628,8 @@ fn prepare_batch(
     region: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<Prepared>> {
-    let phone_key = |p: &NewParty| -> String {
-        p.contact_points
-            .iter()
-            .find_map(|c| match &c.value {
-                ContactValue::Phone { number, region: r } => {
-                    let digits: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '+').take(4).collect();
-                    Some(format!(
-                        "{}{}",
-                        r.as_deref().or(region).unwrap_or(""),
-                        if digits.starts_with('+') { digits } else { String::new() }
-                    ))
-                }
-                _ => None,
-            })
-            .unwrap_or_default()
-    };
     let mut order: Vec<(String, usize, NewParty)> =
-        new.into_iter().enumerate().map(|(i, p)| (phone_key(&p), i, p)).collect();
+        new.into_iter().enumerate().map(|(i, p)| (phone_order(&p, region), i, p)).collect();
     order.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut slots: Vec<Option<Prepared>> = (0..order.len()).map(|_| None).collect();
     let mut first_error: Option<(usize, Error)> = None;
@@ -671,7 +682,10 @@ fn conflict(entity: &'static str, id: Uuid, expected: i64, actual: i64) -> Error
     Error::Conflict { entity, id: id.to_string(), expected, actual }
 }
 
-fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
+/// Check a validated new party against the base, reading only: its parent,
+/// the references of its roles, its unique custom values. Once these pass,
+/// writing it fails only if the storage does. Returns its commercial id.
+pub(crate) fn check_new(tx: &Tx<'_>, p: &Prepared) -> Result<Uuid> {
     let commercial_id = match p.core.parent_id {
         Some(parent) => check_parent(tx, p.id, parent)?,
         None => p.id,
@@ -679,6 +693,12 @@ fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
     for (i, r) in p.roles.iter().enumerate() {
         check_role_refs(tx, &r.details).map_err(|e| e.in_field(&format!("roles[{i}]")))?;
     }
+    custom::sql::check_unique(tx.conn(), &p.id, &p.custom)?;
+    Ok(commercial_id)
+}
+
+fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
+    let commercial_id = check_new(tx, &p)?;
     let party = sql::insert_party(tx, &p, commercial_id)?;
     search_sql::reindex_party(tx.conn(), party.id)?;
     let json = serde_json::to_string(&party)?;
@@ -699,6 +719,21 @@ pub(crate) fn create_in(tx: &Tx<'_>, new: NewParty, region: Option<&str>) -> Res
 /// tags and roles it brings are added where the party lacks them. Returns
 /// the party after, and whether anything changed.
 pub(crate) fn upsert_into(tx: &Tx<'_>, old: &Party, incoming: NewParty, region: Option<&str>) -> Result<(Party, bool)> {
+    let (new, changed) = upsert_unindexed(tx, old, incoming, region)?;
+    if changed {
+        search_sql::reindex_party(tx.conn(), old.id)?;
+    }
+    Ok((new, changed))
+}
+
+/// [`upsert_into`] without the full-text document: the caller rebuilds it
+/// (an import, once per batch) when the party changed.
+pub(crate) fn upsert_unindexed(
+    tx: &Tx<'_>,
+    old: &Party,
+    incoming: NewParty,
+    region: Option<&str>,
+) -> Result<(Party, bool)> {
     if incoming.kind != old.kind {
         return Err(Error::validation(
             "kind",
@@ -783,7 +818,6 @@ pub(crate) fn upsert_into(tx: &Tx<'_>, old: &Party, incoming: NewParty, region: 
     if Core::of(old) == core {
         sql::touch(tx, old.id)?;
     }
-    search_sql::reindex_party(tx.conn(), old.id)?;
     let new = sql::get_for_write(tx.conn(), old.id)?;
     let changes = diff(&serde_json::to_value(old)?, &serde_json::to_value(&new)?, &["updated_at", "version"]);
     tx.record("party", &old.id, AuditAction::Updated, &changes.to_string(), &serde_json::to_string(&new)?)?;

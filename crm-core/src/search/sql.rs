@@ -29,6 +29,64 @@ pub(crate) fn reindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// The full-text document of a party, as [`reindex_party`] composes it from
+/// the tables: the names, each contact point's key and raw text, the tags
+/// (sorted), the notes; `None` where the party has none.
+pub(crate) struct PartyDoc {
+    pub(crate) name: String,
+    pub(crate) contacts: Option<String>,
+    pub(crate) tags: Option<String>,
+    pub(crate) notes: Option<String>,
+}
+
+impl PartyDoc {
+    /// The document of a party about to be created with these notes.
+    pub(crate) fn of_new(p: &crate::party::Prepared, notes: &[&str]) -> PartyDoc {
+        let c = &p.core;
+        let name = [
+            Some(c.display_name.as_str()),
+            c.given_name.as_deref(),
+            c.family_name.as_deref(),
+            c.legal_name.as_deref(),
+            c.registration_number.as_deref(),
+            c.vat_number.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let mut contacts = String::new();
+        for (value, raw, _) in &p.contacts {
+            if !contacts.is_empty() {
+                contacts.push(' ');
+            }
+            contacts.push_str(&value.key());
+            if let Some(raw) = raw {
+                contacts.push(' ');
+                contacts.push_str(raw);
+            }
+        }
+        let joined = |parts: &[&str]| (!parts.is_empty()).then(|| parts.join(" "));
+        let tags: Vec<&str> = p.tags.iter().map(String::as_str).collect();
+        PartyDoc {
+            name,
+            contacts: (!p.contacts.is_empty()).then_some(contacts),
+            tags: joined(&tags),
+            notes: joined(notes),
+        }
+    }
+}
+
+/// Index the document of a party that has none yet (a new one): no delete
+/// first, and no read of the tables.
+pub(crate) fn index_new_party(conn: &Connection, party_id: Uuid, doc: &PartyDoc) -> Result<()> {
+    conn.prepare_cached("INSERT INTO search_doc (party_id) VALUES (?1)")?.execute([party_id])?;
+    let docid = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO party_fts (rowid, name, contacts, tags, notes) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(rusqlite::params![docid, doc.name, doc.contacts, doc.tags, doc.notes])?;
+    Ok(())
+}
+
 /// Remove a party's document (before the party is deleted).
 pub(crate) fn unindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
     conn.prepare_cached("DELETE FROM party_fts WHERE rowid = (SELECT docid FROM search_doc WHERE party_id = ?1)")?

@@ -168,6 +168,16 @@ impl Store {
         }
     }
 
+    /// Checkpoint the WAL every `pages` pages instead of SQLite's default
+    /// 1000 until the guard drops: a bulk write commits many large
+    /// transactions, and a checkpoint (with its fsync) after each costs more
+    /// than the writes.
+    pub(crate) fn bulk_checkpoints(&self, pages: u32) -> BulkCheckpoints<'_> {
+        // A failure leaves the default, which is only slower.
+        let _ = lock(&self.writer).pragma_update(None, "wal_autocheckpoint", pages);
+        BulkCheckpoints(self)
+    }
+
     /// Run `f` in one write transaction (`BEGIN IMMEDIATE`); commit if it
     /// returns `Ok`, roll back otherwise.
     pub(crate) fn write<T>(&self, actor: &str, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
@@ -202,6 +212,16 @@ impl Store {
             w.tx.rollback()?;
         }
         Ok(out)
+    }
+}
+
+/// Restores the default checkpoint interval when dropped (see
+/// [`Store::bulk_checkpoints`]).
+pub(crate) struct BulkCheckpoints<'a>(&'a Store);
+
+impl Drop for BulkCheckpoints<'_> {
+    fn drop(&mut self) {
+        let _ = lock(&self.0.writer).pragma_update(None, "wal_autocheckpoint", 1000);
     }
 }
 
