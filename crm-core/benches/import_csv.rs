@@ -4,9 +4,9 @@
 //! same file with the csv crate and writes the same rows with raw rusqlite
 //! the way the import does (`common/write.rs` `raw_import_batch`): one
 //! transaction per batch, cached statements; per person the party, two
-//! contact points and a short audit row naming the batch; per batch one
-//! audit entry and one outbox event listing the ids, then the full-text
-//! documents. Both sides checkpoint the WAL every 10 000 pages.
+//! contact points, an audit row and an outbox event with the full record;
+//! then the batch's full-text documents. Both sides checkpoint the WAL
+//! every 10 000 pages.
 //!
 //! Each import runs in a child process (this bench binary started again
 //! with `CRM_BENCH_CHILD` set), which reports its own peak resident set
@@ -89,13 +89,13 @@ fn import_raw(path: &Path, input: impl std::io::Read, fts: bool) -> u64 {
             phone,
         });
         if batch.len() == BATCH {
-            raw_import_batch(&mut conn, &batch, n + 2, fts);
+            raw_import_batch(&mut conn, &batch, fts);
             n += batch.len() as u64;
             batch.clear();
         }
     }
     if !batch.is_empty() {
-        raw_import_batch(&mut conn, &batch, n + 2, fts);
+        raw_import_batch(&mut conn, &batch, fts);
         n += batch.len() as u64;
     }
     n

@@ -228,41 +228,36 @@ fn imported_parties_have_their_history_their_event_and_their_document() {
                 Ola,Hansen,ola@fjord.no,,\n";
     let r = crm.import_csv(text.as_bytes(), &CsvOptions { batch_size: 2, ..opts(m) }, None, None).unwrap();
     assert_eq!((r.counts.created, r.counts.rejected), (3, 1));
-    // Each party's history: created by the import, at its line.
+    // Each party's history and event: created, with the full record, as
+    // create_party writes them.
     let mut batches = Vec::new();
-    for (who, line) in [("anna", 2), ("kari", 4), ("ola", 5)] {
+    let events = crm.events_after(0, 100).unwrap();
+    for who in ["anna", "kari", "ola"] {
         let ids = ids_of(&crm, who);
         assert_eq!(ids.len(), 1, "{who}");
+        let party = crm.get_party(ids[0]).unwrap();
         let history = crm.history(ids[0]).unwrap();
         assert_eq!(history.len(), 1, "{history:?}");
         assert_eq!(history[0].action, crm_core::AuditAction::Created);
         assert_eq!(history[0].entity, "party");
-        assert_eq!(history[0].changes["line"], line);
-        let batch: uuid::Uuid = history[0].changes["import"].as_str().unwrap().parse().unwrap();
-        // The batch's own entry lists the party.
-        let entry = crm.history(batch).unwrap();
-        assert_eq!(entry.len(), 1);
-        assert_eq!(entry[0].entity, "party_import");
-        assert!(entry[0].changes["created"].as_array().unwrap().contains(&ids[0].to_string().into()));
-        batches.push((batch, ids[0]));
+        assert_eq!(history[0].changes["display_name"], party.display_name.as_str());
+        assert_eq!(history[0].changes["contact_points"].as_array().unwrap().len(), party.contact_points.len());
+        let created: Vec<_> = events.iter().filter(|e| e.entity_id == ids[0]).collect();
+        assert_eq!(created.len(), 1, "{who}");
+        assert_eq!(created[0].topic, "party.created");
+        assert_eq!(created[0].payload["id"], ids[0].to_string());
+        batches.push(ids[0]);
     }
-    // Rows 2-3 are one batch, 4-5 another: one event each, naming the ids.
-    assert_eq!(batches[1].0, batches[2].0);
-    assert_ne!(batches[0].0, batches[1].0);
-    let events: Vec<_> = crm.events_after(0, 100).unwrap().into_iter().filter(|e| e.entity == "party_import").collect();
-    assert_eq!(events.len(), 2);
-    assert!(events.iter().all(|e| e.topic == "party_import.created"));
-    assert_eq!(events[0].entity_id, batches[0].0);
-    assert_eq!(events[0].payload["created"], serde_json::json!([batches[0].1.to_string()]));
-    assert_eq!(events[1].payload["created"], serde_json::json!([batches[1].1.to_string(), batches[2].1.to_string()]));
+    let topics: Vec<&str> = events.iter().filter(|e| e.entity == "party").map(|e| e.topic.as_str()).collect();
+    assert_eq!(topics, ["party.created"; 3]);
     // The full-text documents: names, contacts as typed and normalized, notes.
-    assert_eq!(ids_of(&crm, "bērziņa"), vec![batches[0].1]);
-    assert_eq!(ids_of(&crm, "+37126123456"), vec![batches[0].1]);
-    assert_eq!(ids_of(&crm, "fair"), vec![batches[0].1]);
-    assert_eq!(ids_of(&crm, "kari@fjord.no"), vec![batches[1].1]);
-    assert_eq!(ids_of(&crm, "hansen"), vec![batches[2].1]);
+    assert_eq!(ids_of(&crm, "bērziņa"), vec![batches[0]]);
+    assert_eq!(ids_of(&crm, "+37126123456"), vec![batches[0]]);
+    assert_eq!(ids_of(&crm, "fair"), vec![batches[0]]);
+    assert_eq!(ids_of(&crm, "kari@fjord.no"), vec![batches[1]]);
+    assert_eq!(ids_of(&crm, "hansen"), vec![batches[2]]);
     assert!(ids_of(&crm, "nope").is_empty());
-    let anna = crm.get_party(batches[0].1).unwrap();
+    let anna = crm.get_party(batches[0]).unwrap();
     assert_eq!(anna.contact_points.len(), 2);
     assert_eq!(crm.notes(anna.id).unwrap()[0].body, "met at the fair");
 }
@@ -305,12 +300,11 @@ fn the_same_key_twice_in_a_batch_creates_then_updates() {
     let history = crm.history(anna[0]).unwrap();
     let actions: Vec<_> = history.iter().map(|h| h.action).collect();
     assert_eq!(actions, [crm_core::AuditAction::Created, crm_core::AuditAction::Updated]);
-    assert_eq!(history[0].changes["line"], 2);
-    // The creation is announced before the update, the rest of the batch after.
+    assert_eq!(history[0].changes["family_name"], "Oldname");
+    // The events in the order of the rows: created, updated, created.
     let events = crm.events_after(0, 100).unwrap();
     let topics: Vec<&str> = events.iter().map(|e| e.topic.as_str()).collect();
-    assert_eq!(topics, ["party_import.created", "party.updated", "party_import.created"]);
-    assert_eq!(events[0].payload["created"], serde_json::json!([anna[0].to_string()]));
+    assert_eq!(topics, ["party.created", "party.updated", "party.created"]);
+    assert_eq!(events[0].entity_id, anna[0]);
     assert_eq!(events[1].entity_id, anna[0]);
-    assert_eq!(events[0].entity_id, events[2].entity_id, "one batch");
 }

@@ -117,37 +117,41 @@ pub fn raw_create_with(conn: &mut Connection, batch: &[RawPerson], fts: Fts) {
             } else if has_search && fts == Fts::InsertOnly {
                 index_new(&tx, id);
             }
-            // The record as JSON, the shape and size of the library's
-            // serialized `Party` (names here need no escaping).
-            let json = format!(
-                concat!(
-                    r#"{{"id":"{id}","kind":"person","display_name":"{display}","given_name":"{given}","#,
-                    r#""family_name":"{family}","birth_date":null,"language":null,"legal_name":null,"#,
-                    r#""registration_number":null,"vat_number":null,"industry":null,"size":null,"parent_id":null,"#,
-                    r#""commercial_id":"{id}","country":null,"roles":[],"contact_points":["#,
-                    r#"{{"id":"{email_id}","party_id":"{id}","kind":"email","address":"{email}","raw":null,"#,
-                    r#""label":null,"primary":true,"verified":false,"created_at":"{t}","updated_at":"{t}","version":1}},"#,
-                    r#"{{"id":"{phone_id}","party_id":"{id}","kind":"phone","number":"{e164}","region":"LV","#,
-                    r#""raw":"{phone}","label":null,"primary":true,"verified":false,"created_at":"{t}","#,
-                    r#""updated_at":"{t}","version":1}}],"tags":[],"custom":{{}},"archived_at":null,"#,
-                    r#""created_at":"{t}","updated_at":"{t}","version":1}}"#
-                ),
-                id = id,
-                display = display,
-                given = p.given,
-                family = p.family,
-                email_id = email_id,
-                email = p.email,
-                phone_id = phone_id,
-                e164 = p.e164,
-                phone = p.phone,
-                t = stamp,
-            );
+            let json = record_json(id, &display, p, email_id, phone_id, &stamp);
             audit.execute(params![us, "system", "party", id, "created", json]).unwrap();
             outbox.execute(params![us, "party.created", "party", id, json]).unwrap();
         }
     }
     tx.commit().unwrap();
+}
+
+/// The record as JSON, the shape and size of the library's serialized
+/// `Party` (names here need no escaping).
+fn record_json(id: Uuid, display: &str, p: &RawPerson, email_id: Uuid, phone_id: Uuid, stamp: &str) -> String {
+    format!(
+        concat!(
+            r#"{{"id":"{id}","kind":"person","display_name":"{display}","given_name":"{given}","#,
+            r#""family_name":"{family}","birth_date":null,"language":null,"legal_name":null,"#,
+            r#""registration_number":null,"vat_number":null,"industry":null,"size":null,"parent_id":null,"#,
+            r#""commercial_id":"{id}","country":null,"roles":[],"contact_points":["#,
+            r#"{{"id":"{email_id}","party_id":"{id}","kind":"email","address":"{email}","raw":null,"#,
+            r#""label":null,"primary":true,"verified":false,"created_at":"{t}","updated_at":"{t}","version":1}},"#,
+            r#"{{"id":"{phone_id}","party_id":"{id}","kind":"phone","number":"{e164}","region":"LV","#,
+            r#""raw":"{phone}","label":null,"primary":true,"verified":false,"created_at":"{t}","#,
+            r#""updated_at":"{t}","version":1}}],"tags":[],"custom":{{}},"archived_at":null,"#,
+            r#""created_at":"{t}","updated_at":"{t}","version":1}}"#
+        ),
+        id = id,
+        display = display,
+        given = p.given,
+        family = p.family,
+        email_id = email_id,
+        email = p.email,
+        phone_id = phone_id,
+        e164 = p.e164,
+        phone = p.phone,
+        t = stamp,
+    )
 }
 
 /// `reindex_party` without its delete, for a party that had no document.
@@ -193,11 +197,10 @@ pub fn reindex(conn: &Connection, party_id: Uuid) {
 /// One batch of a CSV import through raw rusqlite: the writes of
 /// `io/csv_import.rs` for new parties, done the plain way (one transaction,
 /// cached statements, no savepoints): the custom field definitions read
-/// once, then per person the party, its two contact points and its audit
-/// row (`{"import": <batch>, "line": n}`); at the end the batch's audit
-/// entry and outbox event listing the ids, and, with `fts`, each party's
-/// full-text document, inserted without a delete first.
-pub fn raw_import_batch(conn: &mut Connection, batch: &[RawPerson], first_line: u64, fts: bool) {
+/// once, then per person the party, its two contact points, its audit row
+/// and outbox event with the full record; at the end, with `fts`, each
+/// party's full-text document, inserted without a delete first.
+pub fn raw_import_batch(conn: &mut Connection, batch: &[RawPerson], fts: bool) {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
     {
         let mut defs = tx
@@ -207,8 +210,9 @@ pub fn raw_import_batch(conn: &mut Connection, batch: &[RawPerson], first_line: 
             )
             .unwrap();
         black_box(defs.query_map([], |r| r.get::<_, Uuid>(0)).unwrap().count());
-        let us = Utc::now().timestamp_micros();
-        let batch_id = Uuid::now_v7();
+        let now = Utc::now();
+        let us = now.timestamp_micros();
+        let stamp = now.to_rfc3339_opts(SecondsFormat::Micros, true);
         let mut party = tx
             .prepare_cached(
                 "INSERT INTO party (id, kind, display_name, sort_key, given_name, family_name, birth_date, language,
@@ -228,9 +232,12 @@ pub fn raw_import_batch(conn: &mut Connection, batch: &[RawPerson], first_line: 
                 "INSERT INTO audit (at, actor, entity, entity_id, action, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .unwrap();
+        let mut outbox = tx
+            .prepare_cached("INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .unwrap();
         let none = None::<String>;
         let mut ids = Vec::with_capacity(batch.len());
-        for (i, p) in batch.iter().enumerate() {
+        for p in batch {
             let id = Uuid::now_v7();
             let display = format!("{} {}", p.given, p.family);
             party
@@ -255,25 +262,16 @@ pub fn raw_import_batch(conn: &mut Connection, batch: &[RawPerson], first_line: 
                     us
                 ])
                 .unwrap();
+            let (email_id, phone_id) = (Uuid::now_v7(), Uuid::now_v7());
+            contact.execute(params![email_id, id, "email", p.email, none, none, none, true, false, us, none]).unwrap();
             contact
-                .execute(params![Uuid::now_v7(), id, "email", p.email, none, none, none, true, false, us, none])
+                .execute(params![phone_id, id, "phone", p.e164, p.phone, "LV", none, true, false, us, none])
                 .unwrap();
-            contact
-                .execute(params![Uuid::now_v7(), id, "phone", p.e164, p.phone, "LV", none, true, false, us, none])
-                .unwrap();
-            let changes = format!(r#"{{"import":"{batch_id}","line":{}}}"#, first_line + i as u64);
-            audit.execute(params![us, "system", "party", id, "created", changes]).unwrap();
+            let json = record_json(id, &display, p, email_id, phone_id, &stamp);
+            audit.execute(params![us, "system", "party", id, "created", json]).unwrap();
+            outbox.execute(params![us, "party.created", "party", id, json]).unwrap();
             ids.push((id, display));
         }
-        let list = format!(
-            r#"{{"created":[{}]}}"#,
-            ids.iter().map(|(id, _)| format!("\"{id}\"")).collect::<Vec<_>>().join(",")
-        );
-        audit.execute(params![us, "system", "party_import", batch_id, "created", list]).unwrap();
-        tx.prepare_cached("INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .unwrap()
-            .execute(params![us, "party_import.created", "party_import", batch_id, list])
-            .unwrap();
         if fts {
             let mut doc = tx.prepare_cached("INSERT INTO search_doc (party_id) VALUES (?1)").unwrap();
             let mut index = tx

@@ -73,9 +73,7 @@ pub struct AuditEntry {
     /// What happened.
     pub action: AuditAction,
     /// For an update, `{"field": [old, new], …}`; for a creation, the new
-    /// record (for a party created by a CSV import, `{"import": <batch
-    /// id>, "line": n}`: the batch's own entry lists what it created, see
-    /// [`crate::io`]); for a deletion, the record as it was.
+    /// record; for a deletion, the record as it was.
     pub changes: serde_json::Value,
 }
 

@@ -10,7 +10,7 @@ use super::{CsvOptions, ImportMode, UpsertKey, check_target, sql};
 use crate::Crm;
 use crate::custom::{CustomValue, FieldDef};
 use crate::error::{Error, Result};
-use crate::events::{AuditAction, sql as events_sql};
+use crate::events::AuditAction;
 use crate::party::{
     ContactValue, NewContactPoint, NewParty, NewRole, PartyKind, PostalAddress, Prepared, RoleDetails, RoleKind,
 };
@@ -306,26 +306,19 @@ fn update_row(tx: &Tx<'_>, id: Uuid, incoming: NewParty, notes: &[String], regio
     Ok(changed)
 }
 
-/// Write a new party that passed its checks, with its notes, and its audit
-/// row: `{"import": <batch>, "line": <line>}` (the batch's own entry lists
-/// what it created). Returns its full-text document, indexed at the end of
-/// the batch.
+/// Write a new party that passed its checks, with its notes, its audit row
+/// and its `party.created` event (the full record, as
+/// [`Crm::create_party`](crate::Crm::create_party) writes them). Returns
+/// its full-text document, indexed at the end of the batch.
 ///
 /// No savepoint is needed: what could fail on input was checked before
 /// (`party::check_new`), except an id that exists, which fails the first
 /// statement, and a failed statement writes nothing. Other failures are the
 /// storage's and stop the import.
-fn create_row(
-    tx: &Tx<'_>,
-    p: &Prepared,
-    commercial_id: Uuid,
-    line: u64,
-    notes: &[String],
-    batch: Uuid,
-) -> Result<PartyDoc> {
-    crate::party::sql::insert_party(tx, p, commercial_id)?;
-    let changes = format!(r#"{{"import":"{batch}","line":{line}}}"#);
-    events_sql::insert_audit(tx.conn(), tx.now, tx.actor, "party", &p.id, AuditAction::Created, &changes)?;
+fn create_row(tx: &Tx<'_>, p: &Prepared, commercial_id: Uuid, notes: &[String]) -> Result<PartyDoc> {
+    let party = crate::party::sql::insert_party(tx, p, commercial_id)?;
+    let json = serde_json::to_string(&party)?;
+    tx.record("party", &party.id, AuditAction::Created, &json, &json)?;
     let mut bodies: Vec<&str> = Vec::with_capacity(notes.len());
     for body in notes {
         let body = body.trim();
@@ -337,18 +330,6 @@ fn create_row(
         }
     }
     Ok(PartyDoc::of_new(p, &bodies))
-}
-
-/// The audit entry and the outbox event (`party_import.created`) of the
-/// parties a batch created: `{"created": [ids]}`.
-fn announce(tx: &Tx<'_>, batch: Uuid, created: &mut Vec<Uuid>) -> Result<()> {
-    if created.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::json!({ "created": created }).to_string();
-    tx.record("party_import", &batch, AuditAction::Created, &json, &json)?;
-    created.clear();
-    Ok(())
 }
 
 /// Write a batch of validated rows in one go: each row's key lookup, then
@@ -368,9 +349,7 @@ fn write_batch(
     // The definitions once per batch, read in its transaction.
     let defs = crate::custom::sql::load_defs(tx.conn())?;
     let items = validate(rows, key, &defs, region, tx.now.date_naive())?;
-    let batch = Uuid::now_v7();
-    // Created and not yet announced; all documents to write; parties to reindex.
-    let mut created: Vec<Uuid> = Vec::new();
+    // All documents to write; parties to reindex.
     let mut docs: Vec<(Uuid, PartyDoc)> = Vec::with_capacity(items.len());
     let mut reindex: Vec<Uuid> = Vec::new();
     for Item { line, raw, notes, incoming, new } in items {
@@ -383,10 +362,6 @@ fn write_batch(
             }
         };
         if let (Some(id), Some(incoming)) = (found, incoming) {
-            // Keep the events in order: this batch's creation first.
-            if created.contains(&id) {
-                announce(tx, batch, &mut created)?;
-            }
             run_sql(tx, "SAVEPOINT import_row")?;
             match update_row(tx, id, incoming, &notes, region) {
                 Ok(changed) => {
@@ -413,18 +388,16 @@ fn write_batch(
                 continue;
             }
         };
-        let written = crate::party::check_new(tx, &p)
-            .and_then(|commercial_id| create_row(tx, &p, commercial_id, line, &notes, batch));
+        let written =
+            crate::party::check_new(tx, &p).and_then(|commercial_id| create_row(tx, &p, commercial_id, &notes));
         match written {
             Ok(doc) => {
                 counts.created += 1;
-                created.push(p.id);
                 docs.push((p.id, doc));
             }
             Err(e) => rejected.push((reject_of(line, e)?, raw)),
         }
     }
-    announce(tx, batch, &mut created)?;
     // A party created and then updated in this batch is indexed from the
     // tables, as it is after the update.
     reindex.sort_unstable();

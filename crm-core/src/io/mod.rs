@@ -11,15 +11,10 @@
 //! while the good rows import; or nothing is imported when the caller asks
 //! for all or nothing. A dry run reports the same without writing.
 //!
-//! The audit log and the outbox of a CSV import: a party it creates gets
-//! one short audit row, `created` with `{"import": <batch id>, "line": n}`,
-//! so that [`Crm::history`](crate::Crm::history) of the party shows the
-//! import that made it; each batch (one transaction in row-by-row mode)
-//! adds one audit entry and one outbox event, entity `party_import`, topic
-//! `party_import.created`, id the batch id, with `{"created": [ids]}`.
-//! Consumers read the new parties by id. A party the import updates gets
-//! the usual `party.updated` audit row and event, and notes the usual
-//! `note.created` ones.
+//! A CSV import writes the audit log and the outbox as every other write
+//! does: a party it creates gets its `created` audit row and `party.created`
+//! event with the full record, a party it updates `party.updated`, a note
+//! `note.created`, all in the transaction of the row's batch.
 
 mod csv_import;
 mod json;
