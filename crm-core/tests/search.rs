@@ -257,3 +257,50 @@ fn a_broad_prefix_pages_by_tier_and_filter() {
         [("Ieva Zelta".to_string(), 3.0), ("Ieva Liepa".to_string(), 2.0), ("Ilga Ozola".to_string(), 1.0)]
     );
 }
+
+/// Parties created in a batch get their documents at the end of the batch;
+/// each must find its party by every part of it, as a single create does.
+#[test]
+fn a_batch_indexes_every_party_it_creates() {
+    let crm = Crm::open_in_memory().unwrap();
+    let batch: Vec<NewParty> = (0..40)
+        .map(|i| {
+            NewParty::person(format!("Given{i}"), format!("Family{i}"))
+                .with_email(format!("Mail{i}@Example.LV"))
+                .with_phone(format!("+371 2600 {i:04}"))
+                .with_tag(format!("tag{i}"))
+        })
+        .collect();
+    let created = crm.create_parties(batch).unwrap();
+    let one = crm.create_party(NewParty::person("Single", "Person").with_tag("tag99")).unwrap();
+    let find = |text: &str| -> Vec<uuid::Uuid> {
+        crm.search_parties(&SearchQuery { text: text.into(), ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .map(|h| h.party.id)
+            .collect()
+    };
+    for (i, p) in created.iter().enumerate() {
+        for text in [
+            format!("given{i} family{i}"),
+            format!("mail{i}@example.lv"),
+            format!("+3712600{i:04}"),
+            format!("2600 {i:04}"),
+            format!("tag{i}"),
+        ] {
+            // Prefixes match Given10… too; the whole word ranks first.
+            assert_eq!(find(&text).first(), Some(&p.id), "{text}");
+        }
+    }
+    assert_eq!(find("tag99"), vec![one.id]);
+    // An update re-indexes from the tables; the old name is gone.
+    let p = &created[7];
+    crm.update_party(
+        p.id,
+        p.version,
+        &crm_core::PartyPatch { family_name: Some(Some("Renamed".into())), ..Default::default() },
+    )
+    .unwrap();
+    assert!(find("family7").is_empty());
+    assert_eq!(find("renamed"), vec![p.id]);
+}

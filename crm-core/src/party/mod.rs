@@ -698,9 +698,19 @@ pub(crate) fn check_new(tx: &Tx<'_>, p: &Prepared) -> Result<Uuid> {
 }
 
 fn insert_prepared(tx: &Tx<'_>, p: Prepared) -> Result<Party> {
-    let commercial_id = check_new(tx, &p)?;
-    let party = sql::insert_party(tx, &p, commercial_id)?;
-    search_sql::reindex_party(tx.conn(), party.id)?;
+    let party = insert_unindexed(tx, &p)?;
+    search_sql::index_new_party(tx.conn(), party.id, &search_sql::PartyDoc::of_new(&p, &[]))?;
+    Ok(party)
+}
+
+/// A new party's rows, audit row and event, without its full-text document
+/// (the caller indexes it, at the end of a batch: FTS5 flushes what it
+/// holds in memory whenever a later statement of the transaction opens a
+/// statement journal, so documents written between other rows cost a
+/// segment each).
+fn insert_unindexed(tx: &Tx<'_>, p: &Prepared) -> Result<Party> {
+    let commercial_id = check_new(tx, p)?;
+    let party = sql::insert_party(tx, p, commercial_id)?;
     let json = serde_json::to_string(&party)?;
     tx.record("party", &party.id, AuditAction::Created, &json, &json)?;
     Ok(party)
@@ -840,8 +850,12 @@ impl Crm {
             let today = tx.now.date_naive();
             let prepared = prepare_batch(new, &defs, region, today)?;
             let mut out = Vec::with_capacity(prepared.len());
-            for (i, p) in prepared.into_iter().enumerate() {
-                out.push(insert_prepared(tx, p).map_err(|e| e.in_field(&format!("parties[{i}]")))?);
+            for (i, p) in prepared.iter().enumerate() {
+                out.push(insert_unindexed(tx, p).map_err(|e| e.in_field(&format!("parties[{i}]")))?);
+            }
+            // The documents together, after every other row (see `insert_unindexed`).
+            for (p, party) in prepared.iter().zip(&out) {
+                search_sql::index_new_party(tx.conn(), party.id, &search_sql::PartyDoc::of_new(p, &[]))?;
             }
             Ok(out)
         })
