@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::clv::{
     self, BgNbdFit, ClvOptions, CustomerSummary, FitOptions, GammaGammaFit, SpendSummary, fit_bgnbd, fit_gamma_gamma,
 };
-use super::sql;
+use super::{cache, sql};
 use crate::Crm;
 use crate::error::{Error, Result};
 use crate::sales::normalize_currency;
@@ -177,96 +177,146 @@ fn quintiles(values: &[f64]) -> Vec<u8> {
     scores
 }
 
+/// Every customer's purchase summary from the purchase days of one scan.
+fn summarize(conn: &rusqlite::Connection, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
+    let mut out: Vec<PurchaseSummary> = Vec::new();
+    let mut repeat_sum = 0i64;
+    sql::purchase_days(conn, as_of, currency, |d| match out.last_mut() {
+        Some(s) if s.party_id == d.party_id => {
+            s.frequency += 1;
+            s.last_purchase = d.day;
+            s.total_spend += d.total;
+            s.orders += d.orders;
+            repeat_sum += d.total;
+            s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
+        }
+        _ => {
+            repeat_sum = 0;
+            out.push(PurchaseSummary {
+                party_id: d.party_id,
+                frequency: 0,
+                recency_weeks: 0.0,
+                age_weeks: 0.0,
+                mean_repeat_spend: 0.0,
+                total_spend: d.total,
+                orders: d.orders,
+                first_purchase: d.day,
+                last_purchase: d.day,
+            });
+        }
+    })?;
+    for s in &mut out {
+        s.recency_weeks = weeks((s.last_purchase - s.first_purchase).num_days());
+        s.age_weeks = weeks((as_of - s.first_purchase).num_days());
+    }
+    Ok(out)
+}
+
+/// BG/NBD and Gamma-Gamma fitted on `summaries` (the history up to `as_of`
+/// in `currency`, which name it in the error of an empty history).
+fn fit(summaries: &[PurchaseSummary], as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
+    if summaries.is_empty() {
+        return Err(Error::validation("orders", format!("no purchases in {currency} up to {as_of}")));
+    }
+    let inputs: Vec<CustomerSummary> = summaries.iter().map(PurchaseSummary::model_input).collect();
+    let bgnbd = fit_bgnbd(&inputs, &FitOptions::default())?;
+    let spends: Vec<SpendSummary> = summaries
+        .iter()
+        .filter(|s| s.frequency > 0)
+        .map(|s| SpendSummary::new(f64::from(s.frequency), s.mean_repeat_spend))
+        .collect();
+    let gamma_gamma = if spends.is_empty() { None } else { Some(fit_gamma_gamma(&spends, &FitOptions::default())?) };
+    Ok(ClvModel { bgnbd, gamma_gamma, customers: summaries.len() })
+}
+
+/// Customers per thread below which predictions run on the calling thread.
+const PARALLEL_CHUNK: usize = 20_000;
+
+/// `f` of every item, in order, on the available cores when there are
+/// many; the error of the first failing item otherwise.
+pub(super) fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len() / PARALLEL_CHUNK).min(16);
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    let parts: Vec<Result<Vec<U>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Result<Vec<U>>>()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 impl Crm {
+    /// The purchase summaries of (`as_of`, `currency`), shared with the
+    /// previous analytics call on this handle when the base has not
+    /// changed since (see [`cache`]).
+    pub(super) fn summaries(&self, as_of: NaiveDate, currency: &str) -> Result<cache::Entry> {
+        let normalized = normalize_currency(currency)?;
+        self.analytics.summaries(&self.store, as_of, &normalized, |c| summarize(c, as_of, &normalized))
+    }
+
+    /// The models fitted on an entry's summaries, fitted once per entry.
+    /// `currency` is the caller's, for the error of an empty history.
+    pub(super) fn model(&self, entry: &cache::Entry, as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
+        if let Some(m) = entry.model.get() {
+            return Ok(m.clone());
+        }
+        let m = fit(&entry.summaries, as_of, currency)?;
+        // Another thread may have fitted the same entry meanwhile: the same model.
+        let _ = entry.model.set(m.clone());
+        Ok(m)
+    }
+
     /// Every customer's purchase history up to the end of `as_of`, in one
     /// currency: purchase days (orders of one day count once), recency and
     /// age in weeks, mean spend of repeat days.
     pub fn purchase_summaries(&self, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
-        let currency = normalize_currency(currency)?;
-        let days = self.store.read(|c| sql::purchase_days(c, as_of, &currency))?;
-        let mut out: Vec<PurchaseSummary> = Vec::new();
-        let mut repeat_sum = 0i64;
-        for d in days {
-            match out.last_mut() {
-                Some(s) if s.party_id == d.party_id => {
-                    s.frequency += 1;
-                    s.last_purchase = d.day;
-                    s.total_spend += d.total;
-                    s.orders += d.orders;
-                    repeat_sum += d.total;
-                    s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
-                }
-                _ => {
-                    repeat_sum = 0;
-                    out.push(PurchaseSummary {
-                        party_id: d.party_id,
-                        frequency: 0,
-                        recency_weeks: 0.0,
-                        age_weeks: 0.0,
-                        mean_repeat_spend: 0.0,
-                        total_spend: d.total,
-                        orders: d.orders,
-                        first_purchase: d.day,
-                        last_purchase: d.day,
-                    });
-                }
-            }
-        }
-        for s in &mut out {
-            s.recency_weeks = weeks((s.last_purchase - s.first_purchase).num_days());
-            s.age_weeks = weeks((as_of - s.first_purchase).num_days());
-        }
-        Ok(out)
+        Ok(self.summaries(as_of, currency)?.summaries.as_ref().clone())
     }
 
     /// Fit BG/NBD and Gamma-Gamma by maximum likelihood on the purchase
     /// history up to `as_of` in one currency. An empty history is a
     /// validation error; a history without repeat buyers fits BG/NBD only.
     pub fn fit_clv(&self, as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
-        let summaries = self.purchase_summaries(as_of, currency)?;
-        if summaries.is_empty() {
-            return Err(Error::validation("orders", format!("no purchases in {currency} up to {as_of}")));
-        }
-        let inputs: Vec<CustomerSummary> = summaries.iter().map(PurchaseSummary::model_input).collect();
-        let bgnbd = fit_bgnbd(&inputs, &FitOptions::default())?;
-        let spends: Vec<SpendSummary> = summaries
-            .iter()
-            .filter(|s| s.frequency > 0)
-            .map(|s| SpendSummary::new(f64::from(s.frequency), s.mean_repeat_spend))
-            .collect();
-        let gamma_gamma =
-            if spends.is_empty() { None } else { Some(fit_gamma_gamma(&spends, &FitOptions::default())?) };
-        Ok(ClvModel { bgnbd, gamma_gamma, customers: summaries.len() })
+        let entry = self.summaries(as_of, currency)?;
+        self.model(&entry, as_of, currency)
     }
 
     /// Each customer's probability of being active, expected purchases and
     /// spend, and discounted lifetime value over the horizon, from models
     /// fitted on the same history; highest value first.
     pub fn customer_values(&self, req: &ClvRequest) -> Result<Vec<CustomerValue>> {
-        let model = self.fit_clv(req.as_of, &req.currency)?;
+        let entry = self.summaries(req.as_of, &req.currency)?;
+        let model = self.model(&entry, req.as_of, &req.currency)?;
         let gg = model
             .gamma_gamma
             .as_ref()
             .ok_or_else(|| Error::validation("orders", "no customer bought twice: the spend model cannot be fitted"))?;
-        let summaries = self.purchase_summaries(req.as_of, &req.currency)?;
         let horizon = f64::from(req.options.periods) * req.options.period_length;
-        let mut out = Vec::with_capacity(summaries.len());
-        for s in summaries {
+        let bg = &model.bgnbd.params;
+        let mut out = par_map(&entry.summaries, |s| {
             let input = s.model_input();
-            let bg = &model.bgnbd.params;
             let spend_basis = if s.frequency > 0 { s.mean_repeat_spend } else { s.total_spend as f64 };
             let expected_average_spend = gg
                 .params
                 .conditional_expected_average_spend(&SpendSummary::new(f64::from(s.frequency), spend_basis))?;
-            out.push(CustomerValue {
+            Ok(CustomerValue {
                 party_id: s.party_id,
                 probability_alive: bg.probability_alive(&input)?,
                 expected_purchases: bg.conditional_expected_purchases(&input, horizon)?,
                 expected_average_spend,
                 clv: clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
-                summary: s,
-            });
-        }
+                summary: s.clone(),
+            })
+        })?;
         out.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.party_id.cmp(&b.party_id)));
         Ok(out)
     }
@@ -274,7 +324,8 @@ impl Crm {
     /// RFM as of a date in one currency: recency, frequency and monetary
     /// value from the orders, quintile scores and named segments.
     pub fn rfm(&self, as_of: NaiveDate, currency: &str) -> Result<Vec<RfmScore>> {
-        let summaries = self.purchase_summaries(as_of, currency)?;
+        let entry = self.summaries(as_of, currency)?;
+        let summaries = &entry.summaries;
         let recency: Vec<f64> = summaries.iter().map(|s| -((as_of - s.last_purchase).num_days() as f64)).collect();
         let frequency: Vec<f64> = summaries.iter().map(|s| f64::from(s.frequency + 1)).collect();
         let monetary: Vec<f64> = summaries.iter().map(|s| s.total_spend as f64).collect();
@@ -298,6 +349,8 @@ impl Crm {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -319,5 +372,93 @@ mod tests {
         assert_eq!(RfmSegment::of(2, 3), RfmSegment::AtRisk);
         assert_eq!(RfmSegment::of(3, 4), RfmSegment::Loyal);
         assert_eq!(RfmSegment::of(3, 2), RfmSegment::AboutToSleep);
+    }
+
+    #[test]
+    fn par_map_keeps_the_order_and_the_first_error() {
+        let items: Vec<u64> = (0..(5 * PARALLEL_CHUNK) as u64).collect();
+        let squares = par_map(&items, |i| Ok(i * i)).unwrap();
+        assert_eq!(squares, items.iter().map(|i| i * i).collect::<Vec<_>>());
+        let failing =
+            par_map(
+                &items,
+                |i| {
+                    if i % 30_001 == 30_000 { Err(Error::validation("item", format!("{i}"))) } else { Ok(*i) }
+                },
+            );
+        assert_eq!(failing.unwrap_err().to_string(), "invalid item: 30000");
+        assert!(par_map(&[] as &[u64], |i| Ok(*i)).unwrap().is_empty());
+    }
+
+    fn place(crm: &Crm, party: Uuid, day: u32, total: i64) {
+        use crate::sales::{NewOrder, NewOrderLine, OrderStatus};
+        let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(day));
+        crm.create_order(NewOrder {
+            status: OrderStatus::Placed,
+            placed_at: Some(at.and_hms_opt(12, 0, 0).unwrap().and_utc()),
+            lines: vec![NewOrderLine {
+                product_id: None,
+                description: Some("Goods".into()),
+                quantity: 1,
+                unit_price: Some(total),
+                discount: 0,
+                tax_rate_bp: 0,
+            }],
+            ..NewOrder::new(party, "EUR")
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_base_shares_one_scan_and_one_fit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.db");
+        let crm = Crm::open(&path).unwrap();
+        let parties =
+            crm.create_parties((0..60).map(|i| crate::NewParty::person(format!("P{i}"), "Test")).collect()).unwrap();
+        // Purchases at a rate of their own, each maybe the last (as BG/NBD
+        // has it), over about a year.
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut unit = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (i, p) in parties.iter().enumerate() {
+            let (rate, dropout) = (0.01 + 0.1 * unit(), 0.05 + 0.5 * unit());
+            let mut day = 200.0 * unit();
+            loop {
+                place(&crm, p.id, day as u32, 1_000 + 37 * i as i64 + (500.0 * unit()) as i64);
+                day += -(1.0 - unit()).ln() / rate;
+                if day >= 365.0 || unit() < dropout {
+                    break;
+                }
+            }
+        }
+        let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let first = crm.summaries(as_of, "EUR").unwrap();
+        // The same key, also through a clone of the handle: the same scan.
+        assert!(Arc::ptr_eq(&first.summaries, &crm.summaries(as_of, "eur").unwrap().summaries));
+        assert!(Arc::ptr_eq(&first.summaries, &crm.with_actor("x").summaries(as_of, "EUR").unwrap().summaries));
+        // One fit per scan.
+        let model = crm.fit_clv(as_of, "EUR").unwrap();
+        assert_eq!(first.model.get(), Some(&model));
+        // Another handle has its own.
+        let other = Crm::open(&path).unwrap();
+        assert!(!Arc::ptr_eq(&first.summaries, &other.summaries(as_of, "EUR").unwrap().summaries));
+        // A write through the handle, then one through another connection:
+        // each time a new scan.
+        place(&crm, parties[1].id, 310, 500);
+        let second = crm.summaries(as_of, "EUR").unwrap();
+        assert!(!Arc::ptr_eq(&first.summaries, &second.summaries));
+        assert!(second.model.get().is_none());
+        place(&other, parties[2].id, 311, 500);
+        let third = crm.summaries(as_of, "EUR").unwrap();
+        assert!(!Arc::ptr_eq(&second.summaries, &third.summaries));
+        assert!(Arc::ptr_eq(&third.summaries, &crm.summaries(as_of, "EUR").unwrap().summaries));
+        // A read through another connection changes nothing.
+        let _ = other.purchase_summaries(as_of, "EUR").unwrap();
+        assert!(Arc::ptr_eq(&third.summaries, &crm.summaries(as_of, "EUR").unwrap().summaries));
     }
 }

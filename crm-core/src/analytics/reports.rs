@@ -483,10 +483,9 @@ impl Crm {
         if !(gap_factor.is_finite() && gap_factor >= 1.0) {
             return Err(Error::validation("gap_factor", "a factor of at least 1"));
         }
-        let summaries = self.purchase_summaries(as_of, currency)?;
-        let model = self.fit_clv(as_of, currency).ok();
-        let mut out = Vec::new();
-        for s in summaries {
+        let entry = self.summaries(as_of, currency)?;
+        let model = self.model(&entry, as_of, currency).ok();
+        let risks = super::customers::par_map(&entry.summaries, |s| {
             let p = match &model {
                 Some(m) => Some(m.bgnbd.params.probability_alive(&s.model_input())?),
                 None => None,
@@ -504,16 +503,15 @@ impl Crm {
                     days_since as f64 / u
                 ));
             }
-            if !reasons.is_empty() {
-                out.push(ChurnRisk {
-                    party_id: s.party_id,
-                    probability_alive: p,
-                    days_since_last: days_since,
-                    usual_gap_days: usual,
-                    reason: reasons.join("; "),
-                });
-            }
-        }
+            Ok((!reasons.is_empty()).then(|| ChurnRisk {
+                party_id: s.party_id,
+                probability_alive: p,
+                days_since_last: days_since,
+                usual_gap_days: usual,
+                reason: reasons.join("; "),
+            }))
+        })?;
+        let mut out: Vec<ChurnRisk> = risks.into_iter().flatten().collect();
         out.sort_by(|a, b| {
             a.probability_alive
                 .unwrap_or(1.0)

@@ -7,7 +7,7 @@
 mod migrations;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -44,7 +44,13 @@ pub(crate) struct Store {
     // Fields drop in order: the readers close first, so that the writer,
     // closing last, checkpoints the WAL into the file and removes it.
     readers: Vec<Mutex<Connection>>,
+    /// A read-only connection that only reads `PRAGMA data_version`, which
+    /// changes with every commit of any other connection to the file (file
+    /// bases; an in-memory base has no other connection).
+    watch: Option<Mutex<Connection>>,
     writer: Mutex<Connection>,
+    /// Write transactions ended on `writer`, counted after each ends.
+    writes: AtomicU64,
     next_reader: AtomicUsize,
     pub(crate) path: Option<PathBuf>,
     pub(crate) options: Options,
@@ -97,17 +103,23 @@ impl Store {
             migrations::require_current(&writer)?;
             writer.pragma_update(None, "query_only", "ON")?;
         }
-        let mut readers = Vec::new();
-        for _ in 0..options.readers.max(1) {
+        let read_only = || -> Result<Connection> {
             let r =
                 Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             configure(&r, &options)?;
             r.pragma_update(None, "query_only", "ON")?;
-            readers.push(Mutex::new(r));
+            Ok(r)
+        };
+        let mut readers = Vec::new();
+        for _ in 0..options.readers.max(1) {
+            readers.push(Mutex::new(read_only()?));
         }
+        let watch = read_only()?;
         Ok(Store {
             writer: Mutex::new(writer),
             readers,
+            watch: Some(Mutex::new(watch)),
+            writes: AtomicU64::new(0),
             next_reader: AtomicUsize::new(0),
             path: Some(path.to_path_buf()),
             options,
@@ -121,6 +133,8 @@ impl Store {
         Ok(Store {
             writer: Mutex::new(conn),
             readers: Vec::new(),
+            watch: None,
+            writes: AtomicU64::new(0),
             next_reader: AtomicUsize::new(0),
             path: None,
             options,
@@ -142,6 +156,20 @@ impl Store {
             }
         }
         lock(&self.readers[start % n])
+    }
+
+    /// The committed state of the base as this handle can tell it: equal
+    /// versions read at two times mean that nothing was committed in
+    /// between, by this handle or by any other connection to the file. Read
+    /// it before a snapshot that data derived from the snapshot is kept
+    /// under: a version never names data older than itself.
+    pub(crate) fn version(&self) -> Result<Version> {
+        let writes = self.writes.load(Ordering::SeqCst);
+        let data_version = match &self.watch {
+            Some(w) => lock(w).query_row("PRAGMA data_version", [], |r| r.get(0))?,
+            None => 0,
+        };
+        Ok(Version { writes, data_version })
     }
 
     /// Run `f` on a read snapshot: one read transaction for all its queries.
@@ -190,17 +218,30 @@ impl Store {
             return Err(Error::ReadOnly("the base was opened read-only".into()));
         }
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Stored times have microsecond precision; so has the clock reading.
-        let mut w = Tx { tx, actor, now: from_micros(to_micros(Utc::now())) };
-        let (out, commit) = f(&mut w)?;
-        if commit {
-            w.tx.commit()?;
-        } else {
-            w.tx.rollback()?;
-        }
-        Ok(out)
+        let out = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Stored times have microsecond precision; so has the clock reading.
+            let mut w = Tx { tx, actor, now: from_micros(to_micros(Utc::now())) };
+            let (out, commit) = f(&mut w)?;
+            if commit {
+                w.tx.commit()?;
+            } else {
+                w.tx.rollback()?;
+            }
+            Ok(out)
+        })();
+        // Counted once the transaction has ended (committed or not), so that
+        // a version read before a snapshot never names newer data.
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        out
     }
+}
+
+/// See [`Store::version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Version {
+    writes: u64,
+    data_version: i64,
 }
 
 /// An open write transaction, with the caller's identity and one clock
