@@ -266,3 +266,44 @@ fn an_in_memory_base_follows_its_writes() {
     assert_eq!(crm.purchase_summaries(as_of(), "EUR").unwrap(), recount(&orders, as_of(), "EUR"));
     assert!(crm.rfm(as_of(), "EUR").unwrap().iter().any(|s| s.party_id == newcomer && s.monetary == 1_500));
 }
+
+#[test]
+fn one_call_reads_one_committed_state_while_another_handle_writes() {
+    let base = common::temp_base();
+    // Customers over the whole range of ids (the scan splits it); every
+    // commit below adds one order to the first and one to the last.
+    let (parties, _) = populate(&base.crm, 300);
+    let (a, z) = (parties[0], parties[parties.len() - 1]);
+    let day = |k: i64| Utc.with_ymd_and_hms(2024, 1, 1, 12, 0, 0).unwrap() + Duration::days(k);
+    let pair = |k: i64| {
+        vec![
+            new_order(a, day(k), 100, "EUR", OrderStatus::Placed),
+            new_order(z, day(k), 100, "EUR", OrderStatus::Placed),
+        ]
+    };
+    base.crm.create_orders(pair(0)).unwrap();
+    let orders = |crm: &Crm| {
+        let s = crm.purchase_summaries(as_of(), "EUR").unwrap();
+        let n = |p: Uuid| s.iter().find(|s| s.party_id == p).map_or(0, |s| s.orders);
+        (n(a), n(z))
+    };
+    let (a0, z0) = orders(&base.crm);
+    let writer = Crm::open(&base.path).unwrap();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let mut seen = std::collections::BTreeSet::new();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for k in 1..=150 {
+                writer.create_orders(pair(k)).unwrap();
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        while !done.load(std::sync::atomic::Ordering::SeqCst) {
+            let (na, nz) = orders(&base.crm);
+            assert_eq!(na - a0, nz - z0, "the first and the last customer read from different commits");
+            seen.insert(na - a0);
+        }
+    });
+    assert_eq!(orders(&base.crm), (a0 + 150, z0 + 150));
+    assert!(seen.len() > 1, "the reads did not overlap the writes");
+}

@@ -41,14 +41,14 @@ impl Cache {
     }
 
     /// The entry of (`as_of`, `currency`) if the base has not changed since
-    /// it was computed, else a new one from `compute` on a fresh snapshot,
-    /// kept in place of the last.
+    /// it was computed, else a new one from `compute` (which reads snapshots
+    /// begun after this call), kept in place of the last.
     pub(crate) fn summaries(
         &self,
         store: &Store,
         as_of: NaiveDate,
         currency: &str,
-        compute: impl FnOnce(&rusqlite::Connection) -> Result<Vec<PurchaseSummary>>,
+        compute: impl FnOnce() -> Result<Vec<PurchaseSummary>>,
     ) -> Result<Entry> {
         // Read before the snapshot: the version never names newer data.
         let version = store.version()?;
@@ -59,7 +59,7 @@ impl Cache {
         {
             return Ok(e.clone());
         }
-        let summaries = store.read(compute)?;
+        let summaries = compute()?;
         let entry = Entry {
             as_of,
             currency: currency.to_owned(),

@@ -1,6 +1,8 @@
 //! Customer analytics from the purchase history: purchase summaries, RFM,
 //! and customer lifetime value (BG/NBD + Gamma-Gamma) fitted on the base.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -12,6 +14,7 @@ use super::{cache, sql};
 use crate::Crm;
 use crate::error::{Error, Result};
 use crate::sales::normalize_currency;
+use crate::store::Store;
 
 /// One customer's purchase history as of a date, in the models' terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,56 +161,120 @@ fn weeks(days: i64) -> f64 {
 /// values share a score.
 fn quintiles(values: &[f64]) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    // Values with their positions, sorted in place (no look-ups by index).
+    let mut order: Vec<(f64, usize)> = values.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut scores = vec![1u8; n];
     let mut i = 0;
     while i < n {
         let mut j = i;
-        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
+        while j + 1 < n && order[j + 1].0 == order[i].0 {
             j += 1;
         }
         // The rank of a tie group is its first position.
         let s = 1 + (5 * i / n.max(1)) as u8;
-        for k in i..=j {
-            scores[order[k]] = s.min(5);
+        for &(_, k) in &order[i..=j] {
+            scores[k] = s.min(5);
         }
         i = j + 1;
     }
     scores
 }
 
-/// Every customer's purchase summary from the purchase days of one scan.
-fn summarize(conn: &rusqlite::Connection, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
+/// The purchase summaries of the customers whose ids lie in `parties` (see
+/// [`sql::purchase_days`]), in order of customer.
+fn summarize(
+    conn: &rusqlite::Connection,
+    as_of: NaiveDate,
+    currency: &str,
+    parties: (&[u8], &[u8]),
+) -> Result<Vec<PurchaseSummary>> {
+    let as_of_day = sql::day_of(as_of);
     let mut out: Vec<PurchaseSummary> = Vec::new();
-    let mut repeat_sum = 0i64;
-    sql::purchase_days(conn, as_of, currency, |d| match out.last_mut() {
-        Some(s) if s.party_id == d.party_id => {
-            s.frequency += 1;
-            s.last_purchase = d.day;
-            s.total_spend += d.total;
-            s.orders += d.orders;
-            repeat_sum += d.total;
-            s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
+    // The first and last day and the repeat spend of the last customer.
+    let (mut first, mut last, mut repeat_sum) = (0i64, 0i64, 0i64);
+    let finish = |s: &mut PurchaseSummary, first: i64, last: i64| -> Result<()> {
+        s.first_purchase = sql::date(first)?;
+        s.last_purchase = sql::date(last)?;
+        s.recency_weeks = weeks(last - first);
+        s.age_weeks = weeks(as_of_day - first);
+        Ok(())
+    };
+    sql::purchase_days(conn, as_of, currency, parties, |d| {
+        if let Some(s) = out.last_mut() {
+            if s.party_id == d.party_id {
+                s.frequency += 1;
+                last = d.day;
+                s.total_spend += d.total;
+                s.orders += d.orders;
+                repeat_sum += d.total;
+                s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
+                return Ok(());
+            }
+            finish(s, first, last)?;
         }
-        _ => {
-            repeat_sum = 0;
-            out.push(PurchaseSummary {
-                party_id: d.party_id,
-                frequency: 0,
-                recency_weeks: 0.0,
-                age_weeks: 0.0,
-                mean_repeat_spend: 0.0,
-                total_spend: d.total,
-                orders: d.orders,
-                first_purchase: d.day,
-                last_purchase: d.day,
-            });
+        (first, last, repeat_sum) = (d.day, d.day, 0);
+        out.push(PurchaseSummary {
+            party_id: d.party_id,
+            frequency: 0,
+            recency_weeks: 0.0,
+            age_weeks: 0.0,
+            mean_repeat_spend: 0.0,
+            total_spend: d.total,
+            orders: d.orders,
+            first_purchase: NaiveDate::MIN,
+            last_purchase: NaiveDate::MIN,
+        });
+        Ok(())
+    })?;
+    if let Some(s) = out.last_mut() {
+        finish(s, first, last)?;
+    }
+    Ok(out)
+}
+
+/// Ranges of customer ids the scan of the orders is split into per thread.
+const RANGES_PER_THREAD: usize = 8;
+
+/// Every customer's purchase summary, in order of customer: one scan of
+/// the orders, split by ranges of customer ids over the available cores
+/// (each on a reader connection of its own, all on one committed state).
+fn scan(store: &Store, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+    let Some((lo, hi)) = (if threads > 1 { store.read(sql::order_party_range)? } else { None }) else {
+        return store.read(|c| summarize(c, as_of, currency, sql::ALL_PARTIES));
+    };
+    // Ranges of equal width between the lowest and the highest id; the
+    // first and the last are open, so that they cover every id whatever
+    // was committed since the two were read.
+    let (lo, hi) = (lo.as_u128(), hi.as_u128());
+    let k = threads * RANGES_PER_THREAD;
+    let cuts: Vec<[u8; 16]> = (1..k as u128).map(|i| (lo + (hi - lo) / k as u128 * i).to_be_bytes()).collect();
+    let ranges: Vec<(&[u8], &[u8])> = (0..k)
+        .map(|i| {
+            let from = if i == 0 { sql::ALL_PARTIES.0 } else { &cuts[i - 1][..] };
+            let to = if i == k - 1 { sql::ALL_PARTIES.1 } else { &cuts[i][..] };
+            (from, to)
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let parts = store.read_parallel(threads, |c| {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(range) = ranges.get(i) else { return Ok(done) };
+            done.push((i, summarize(c, as_of, currency, *range)?));
         }
     })?;
-    for s in &mut out {
-        s.recency_weeks = weeks((s.last_purchase - s.first_purchase).num_days());
-        s.age_weeks = weeks((as_of - s.first_purchase).num_days());
+    let Some(parts) = parts else {
+        // A commit came while the connections began: one scan on one.
+        return store.read(|c| summarize(c, as_of, currency, sql::ALL_PARTIES));
+    };
+    let mut parts: Vec<(usize, Vec<PurchaseSummary>)> = parts.into_iter().flatten().collect();
+    parts.sort_unstable_by_key(|p| p.0);
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (_, part) in parts {
+        out.extend(part);
     }
     Ok(out)
 }
@@ -233,22 +300,35 @@ fn fit(summaries: &[PurchaseSummary], as_of: NaiveDate, currency: &str) -> Resul
 const PARALLEL_CHUNK: usize = 20_000;
 
 /// `f` of every item, in order, on the available cores when there are
-/// many; the error of the first failing item otherwise.
+/// many (threads take chunks in turn, so that a thread slowed down by other
+/// work on the machine holds up no one); the error of the first failing
+/// item otherwise.
 pub(super) fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len() / PARALLEL_CHUNK).min(16);
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
-    let f = &f;
-    let parts: Vec<Result<Vec<U>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Result<Vec<U>>>()))
+    let chunks: Vec<&[T]> = items.chunks(items.len().div_ceil(threads * 8)).collect();
+    let next = AtomicUsize::new(0);
+    let (f, chunks, next) = (&f, &chunks, &next);
+    let mut done: Vec<(usize, Result<Vec<U>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(i) else { return done };
+                        done.push((i, chunk.iter().map(f).collect::<Result<Vec<U>>>()));
+                    }
+                })
+            })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     });
+    done.sort_unstable_by_key(|d| d.0);
     let mut out = Vec::with_capacity(items.len());
-    for part in parts {
+    for (_, part) in done {
         out.extend(part?);
     }
     Ok(out)
@@ -260,7 +340,7 @@ impl Crm {
     /// changed since (see [`cache`]).
     pub(super) fn summaries(&self, as_of: NaiveDate, currency: &str) -> Result<cache::Entry> {
         let normalized = normalize_currency(currency)?;
-        self.analytics.summaries(&self.store, as_of, &normalized, |c| summarize(c, as_of, &normalized))
+        self.analytics.summaries(&self.store, as_of, &normalized, || scan(&self.store, as_of, &normalized))
     }
 
     /// The models fitted on an entry's summaries, fitted once per entry.
@@ -302,23 +382,41 @@ impl Crm {
             .ok_or_else(|| Error::validation("orders", "no customer bought twice: the spend model cannot be fitted"))?;
         let horizon = f64::from(req.options.periods) * req.options.period_length;
         let bg = &model.bgnbd.params;
-        let mut out = par_map(&entry.summaries, |s| {
+        let summaries = &entry.summaries;
+        // (clv, customer's position, P(alive), expected purchases, expected spend)
+        let mut values = par_map(summaries, |s| {
             let input = s.model_input();
             let spend_basis = if s.frequency > 0 { s.mean_repeat_spend } else { s.total_spend as f64 };
             let expected_average_spend = gg
                 .params
                 .conditional_expected_average_spend(&SpendSummary::new(f64::from(s.frequency), spend_basis))?;
-            Ok(CustomerValue {
-                party_id: s.party_id,
-                probability_alive: bg.probability_alive(&input)?,
-                expected_purchases: bg.conditional_expected_purchases(&input, horizon)?,
+            Ok((
+                clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
+                0,
+                bg.probability_alive(&input)?,
+                bg.conditional_expected_purchases(&input, horizon)?,
                 expected_average_spend,
-                clv: clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
-                summary: s.clone(),
-            })
+            ))
         })?;
-        out.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.party_id.cmp(&b.party_id)));
-        Ok(out)
+        for (i, v) in values.iter_mut().enumerate() {
+            v.1 = i;
+        }
+        // Highest value first, then by customer: the order is total, so an
+        // unstable sort of the small tuples gives it.
+        values.sort_unstable_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| summaries[a.1].party_id.cmp(&summaries[b.1].party_id))
+        });
+        Ok(values
+            .into_iter()
+            .map(|(clv, i, probability_alive, expected_purchases, expected_average_spend)| CustomerValue {
+                party_id: summaries[i].party_id,
+                summary: summaries[i].clone(),
+                probability_alive,
+                expected_purchases,
+                expected_average_spend,
+                clv,
+            })
+            .collect())
     }
 
     /// RFM as of a date in one currency: recency, frequency and monetary

@@ -485,7 +485,7 @@ impl Crm {
         }
         let entry = self.summaries(as_of, currency)?;
         let model = self.model(&entry, as_of, currency).ok();
-        let risks = super::customers::par_map(&entry.summaries, |s| {
+        let mut risks = super::customers::par_map(&entry.summaries, |s| {
             let p = match &model {
                 Some(m) => Some(m.bgnbd.params.probability_alive(&s.model_input())?),
                 None => None,
@@ -511,14 +511,15 @@ impl Crm {
                 reason: reasons.join("; "),
             }))
         })?;
-        let mut out: Vec<ChurnRisk> = risks.into_iter().flatten().collect();
-        out.sort_by(|a, b| {
-            a.probability_alive
-                .unwrap_or(1.0)
-                .total_cmp(&b.probability_alive.unwrap_or(1.0))
-                .then_with(|| b.days_since_last.cmp(&a.days_since_last))
-        });
-        Ok(out)
+        // Most at risk first: lowest P(alive), then longest since the last
+        // purchase, then in order of customer (the order of the summaries).
+        let mut order: Vec<(f64, i64, usize)> = risks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (r.probability_alive.unwrap_or(1.0), r.days_since_last, i)))
+            .collect();
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        Ok(order.into_iter().filter_map(|(_, _, i)| risks[i].take()).collect())
     }
 
     /// Products to offer a customer: co-purchased with what it has bought

@@ -1,6 +1,6 @@
 //! The SQL of the analytics: the purchase history they start from.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
@@ -10,10 +10,15 @@ use crate::store::to_micros;
 /// Statuses of orders that count as purchases.
 pub(crate) const PURCHASED: &str = "('placed', 'paid', 'shipped', 'delivered')";
 
+/// [`PURCHASED`] as comparisons, for a filter evaluated on every row: SQLite
+/// looks an IN list of more than two values up in a temporary b-tree.
+const IS_PURCHASED: &str = "(status = 'placed' OR status = 'paid' OR status = 'shipped' OR status = 'delivered')";
+
 /// One purchase day of one customer: the sum of its orders that day.
 pub(crate) struct Day {
     pub(crate) party_id: Uuid,
-    pub(crate) day: NaiveDate,
+    /// Days since 1970-01-01 (see [`date`]).
+    pub(crate) day: i64,
     pub(crate) total: i64,
     pub(crate) orders: i64,
 }
@@ -28,17 +33,47 @@ fn day_number(us: i64) -> i64 {
     (us / 1_000_000).div_euclid(86_400)
 }
 
+/// The day number of a date.
+pub(crate) fn day_of(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+/// The date of a day number; an error beyond the dates `NaiveDate` holds.
+pub(crate) fn date(day: i64) -> Result<NaiveDate> {
+    Ok(i32::try_from(day + UNIX_EPOCH_DAYS_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(1, day))?)
+}
+
+/// Bounds of customer ids for [`purchase_days`]: every id.
+pub(crate) const ALL_PARTIES: (&[u8], &[u8]) = (&[], &[0xFF; 17]);
+
+/// The lowest and the highest customer id with orders.
+pub(crate) fn order_party_range(conn: &Connection) -> Result<Option<(Uuid, Uuid)>> {
+    let end = |order: &str| -> Result<Option<Uuid>> {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT party_id FROM sales_order INDEXED BY sales_order_by_party ORDER BY party_id {order} LIMIT 1"
+        ))?;
+        let mut rows = stmt.query([])?;
+        Ok(rows.next()?.map(|r| r.get(0)).transpose()?)
+    };
+    Ok(end("ASC")?.zip(end("DESC")?))
+}
+
 fn purchase_days_sql() -> String {
     format!(
         "SELECT party_id, placed_at, total_minor
          FROM sales_order INDEXED BY sales_order_by_party
-         WHERE status IN {PURCHASED} AND currency = ?1 AND placed_at IS NOT NULL AND placed_at < ?2
+         WHERE party_id >= ?3 AND party_id < ?4
+           AND {IS_PURCHASED} AND currency = ?1 AND placed_at IS NOT NULL AND placed_at < ?2
          ORDER BY party_id, placed_at"
     )
 }
 
-/// Every customer's purchase days up to the end of `as_of` (UTC), in one
-/// currency, handed to `each` in order of customer and day.
+/// The purchase days up to the end of `as_of` (UTC), in one currency, of
+/// the customers whose ids (as bytes) lie in `[parties.0, parties.1)`,
+/// handed to `each` in order of customer and day.
 ///
 /// One ordered scan of `sales_order_by_party`, which covers the query
 /// (schema 8); the orders of a customer's day are summed here rather than
@@ -50,35 +85,31 @@ pub(crate) fn purchase_days(
     conn: &Connection,
     as_of: NaiveDate,
     currency: &str,
-    mut each: impl FnMut(Day),
+    parties: (&[u8], &[u8]),
+    mut each: impl FnMut(Day) -> Result<()>,
 ) -> Result<()> {
     let end: DateTime<Utc> = as_of.succ_opt().unwrap_or(as_of).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     let mut stmt = conn.prepare_cached(&purchase_days_sql())?;
-    let mut rows = stmt.query(params![currency, to_micros(end)])?;
-    // The day being summed, with its day number.
-    let mut current: Option<(Day, i64)> = None;
+    let mut rows = stmt.query(params![currency, to_micros(end), parties.0, parties.1])?;
+    let mut current: Option<Day> = None;
     while let Some(r) = rows.next()? {
         let party_id: Uuid = r.get(0)?;
-        let us: i64 = r.get(1)?;
+        let day = day_number(r.get(1)?);
         let total: i64 = r.get(2)?;
-        let n = day_number(us);
-        if let Some((d, dn)) = current.as_mut() {
-            if *dn == n && d.party_id == party_id {
-                d.total += total;
-                d.orders += 1;
-                continue;
-            }
+        if let Some(d) = current.as_mut()
+            && d.day == day
+            && d.party_id == party_id
+        {
+            d.total += total;
+            d.orders += 1;
+            continue;
         }
-        let day = i32::try_from(n + UNIX_EPOCH_DAYS_FROM_CE)
-            .ok()
-            .and_then(NaiveDate::from_num_days_from_ce_opt)
-            .ok_or(rusqlite::Error::IntegralValueOutOfRange(1, us))?;
-        if let Some((d, _)) = current.replace((Day { party_id, day, total, orders: 1 }, n)) {
-            each(d);
+        if let Some(d) = current.replace(Day { party_id, day, total, orders: 1 }) {
+            each(d)?;
         }
     }
-    if let Some((d, _)) = current {
-        each(d);
+    if let Some(d) = current {
+        each(d)?;
     }
     Ok(())
 }
@@ -326,9 +357,12 @@ mod tests {
             253_402_300_799_999_999, // 9999-12-31T23:59:59.999999
         ] {
             let sqlite: String = conn.query_row("SELECT date(?1 / 1000000, 'unixepoch')", [us], |r| r.get(0)).unwrap();
-            let ours = NaiveDate::from_num_days_from_ce_opt((day_number(us) + UNIX_EPOCH_DAYS_FROM_CE) as i32).unwrap();
+            let ours = date(day_number(us)).unwrap();
+            assert_eq!(day_of(ours), day_number(us));
             assert_eq!(ours.format("%Y-%m-%d").to_string(), sqlite, "{us} µs");
         }
+        assert!(date(i64::from(i32::MAX)).is_err());
+        assert!(date(i64::MIN / 2).is_err());
     }
 
     #[test]
@@ -338,10 +372,15 @@ mod tests {
             .store
             .read(|c| {
                 let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {}", purchase_days_sql()))?;
-                let rows = stmt.query_map(params!["EUR", 0], |r| r.get::<_, String>(3))?;
+                let rows =
+                    stmt.query_map(params!["EUR", 0, ALL_PARTIES.0, ALL_PARTIES.1], |r| r.get::<_, String>(3))?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)
             })
             .unwrap();
-        assert_eq!(plan, ["SCAN sales_order USING COVERING INDEX sales_order_by_party"], "{plan:?}");
+        assert_eq!(
+            plan,
+            ["SEARCH sales_order USING COVERING INDEX sales_order_by_party (party_id>? AND party_id<?)"],
+            "{plan:?}"
+        );
     }
 }

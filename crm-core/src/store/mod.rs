@@ -172,28 +172,82 @@ impl Store {
         Ok(Version { writes, data_version })
     }
 
-    /// Run `f` on a read snapshot: one read transaction for all its queries.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.reader();
-        if !conn.is_autocommit() {
-            // Only the writer can be inside a transaction here, and it holds
-            // its lock for the whole transaction, so this cannot happen; read
-            // without a snapshot rather than fail.
-            return f(&conn);
-        }
-        conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
-        let out = f(&conn);
-        let end = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
-        match (out, end) {
-            (Ok(v), Ok(_)) => Ok(v),
-            (Err(e), _) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-            (Ok(_), Err(e)) => Err(e.into()),
-        }
+    /// A free reader connection, if there is one.
+    fn try_reader(&self) -> Option<MutexGuard<'_, Connection>> {
+        self.readers.iter().find_map(|r| r.try_lock().ok())
     }
 
+    /// Run `f` on a read snapshot: one read transaction for all its queries.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        in_snapshot(&self.reader(), f)
+    }
+
+    /// Run `work` on up to `n` reader connections at once, on threads of
+    /// their own, each in a read transaction on the same committed state;
+    /// one result per connection that took part (the first waits for a
+    /// connection, the others take free ones or stay out). `Ok(None)` when
+    /// a commit landed while their snapshots began, so that they may
+    /// differ: nothing is returned then.
+    pub(crate) fn read_parallel<T: Send>(
+        &self,
+        n: usize,
+        work: impl Fn(&Connection) -> Result<T> + Sync,
+    ) -> Result<Option<Vec<T>>> {
+        if n <= 1 || self.readers.len() <= 1 {
+            return self.read(work).map(|v| Some(vec![v]));
+        }
+        let work = &work;
+        let outcomes: Vec<Option<Result<(T, Version, Version)>>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..n.min(self.readers.len()))
+                .map(|i| {
+                    scope.spawn(move || {
+                        let conn = if i == 0 { Some(self.reader()) } else { self.try_reader() }?;
+                        Some(in_snapshot(&conn, |c| {
+                            // The versions around the start of the snapshot:
+                            // equal everywhere, no commit came in between.
+                            let before = self.version()?;
+                            c.prepare_cached("SELECT 1 FROM sqlite_schema LIMIT 1")?.query([])?.next()?;
+                            let after = self.version()?;
+                            Ok((work(c)?, before, after))
+                        }))
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        });
+        let mut out = Vec::new();
+        let mut versions = Vec::new();
+        for o in outcomes.into_iter().flatten() {
+            let (v, before, after) = o?;
+            out.push(v);
+            versions.extend([before, after]);
+        }
+        Ok(versions.windows(2).all(|w| w[0] == w[1]).then_some(out))
+    }
+}
+
+/// Run `f` in one read transaction on `conn`.
+fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        // Only the writer can be inside a transaction here, and it holds
+        // its lock for the whole transaction, so this cannot happen; read
+        // without a snapshot rather than fail.
+        return f(conn);
+    }
+    conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+    let out = f(conn);
+    let end = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
+    match (out, end) {
+        (Ok(v), Ok(_)) => Ok(v),
+        (Err(e), _) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+        (Ok(_), Err(e)) => Err(e.into()),
+    }
+}
+
+impl Store {
     /// Run `f` in one write transaction (`BEGIN IMMEDIATE`); commit if it
     /// returns `Ok`, roll back otherwise.
     pub(crate) fn write<T>(&self, actor: &str, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
