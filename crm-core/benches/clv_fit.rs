@@ -160,10 +160,18 @@ fn bench(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("clv_fit ({})", d.name));
         group.sample_size(10).measurement_time(Duration::from_secs(2));
         group.bench_function("bgnbd", |b| {
-            b.iter_custom(|n| bg_rec.iter(n, || drop(black_box(fit_bgnbd(&d.customers, &opts).unwrap()))))
+            b.iter_custom(|n| {
+                bg_rec.iter(n, || {
+                    black_box(fit_bgnbd(&d.customers, &opts).unwrap());
+                })
+            })
         });
         group.bench_function("gamma_gamma", |b| {
-            b.iter_custom(|n| gg_rec.iter(n, || drop(black_box(fit_gamma_gamma(&buyers, &opts).unwrap()))))
+            b.iter_custom(|n| {
+                gg_rec.iter(n, || {
+                    black_box(fit_gamma_gamma(&buyers, &opts).unwrap());
+                })
+            })
         });
         group.finish();
         if common::filtered_out("clv_fit") {
@@ -179,8 +187,12 @@ fn bench(c: &mut Criterion) {
                 .collect();
             common::median(&mut v)
         };
-        let ours_bg = time(&|| drop(black_box(fit_bgnbd(&d.customers, &opts).unwrap())));
-        let ours_gg = time(&|| drop(black_box(fit_gamma_gamma(&buyers, &opts).unwrap())));
+        let ours_bg = time(&|| {
+            black_box(fit_bgnbd(&d.customers, &opts).unwrap());
+        });
+        let ours_gg = time(&|| {
+            black_box(fit_gamma_gamma(&buyers, &opts).unwrap());
+        });
         let theirs = py.as_deref().and_then(|p| lifetimes(p, &d.csv, if common::test_mode() { 1 } else { 3 }));
         if let Some((_, _, v)) = &theirs {
             println!("clv_fit {}: lifetimes BG/NBD {}", d.name, v["bgnbd"]);

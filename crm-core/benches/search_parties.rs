@@ -155,7 +155,7 @@ fn bench(c: &mut Criterion) {
     };
     let ids: Vec<crm_core::Uuid> = crm.search_parties(&queries[0]).unwrap().iter().map(|h| h.party.id).collect();
     let hydrate = |_: usize| {
-        black_box(common::raw_read(&conn, |c| ids.iter().map(|id| raw::get_party(c, *id)).count()));
+        black_box(common::raw_read(&conn, |c| ids.iter().filter_map(|id| raw::get_party(c, *id)).count()));
     };
     let (a, b) = common::interleaved(rounds.min(6), 4, ranked_only, rank_then_join);
     let (h, _) = common::interleaved(rounds, 16, hydrate, |_| ());

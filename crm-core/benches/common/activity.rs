@@ -309,7 +309,7 @@ pub fn opportunity(n: usize, account: Uuid, pipeline: &crm_core::Pipeline) -> Ne
         format!("Deal {n}"),
         account,
         pipeline.id,
-        Money::new(100_00 + rng.below(5_000_000) as i64, currency),
+        Money::new(10_000 + rng.below(5_000_000) as i64, currency),
     );
     o.stage_id = Some(stage.id);
     o.probability = rng.chance(20).then(|| rng.below(101) as u8);

@@ -17,6 +17,9 @@ const CONTACT_COLUMNS: &str =
 const ROLE_COLUMNS: &str = "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
 const REL_COLUMNS: &str = "r.id, r.type, r.from_id, r.to_id, r.valid_from, r.valid_to, r.strength, r.notes, r.created_at, r.updated_at, r.version";
 
+/// A role row: id, details, valid from, valid to, created, updated, version.
+pub type RawRole = (Uuid, String, Option<String>, Option<String>, i64, i64, i64);
+
 /// A party row and its children, as owned column values.
 #[derive(Debug, Default)]
 pub struct RawParty {
@@ -24,7 +27,7 @@ pub struct RawParty {
     pub text: Vec<Option<String>>,
     pub ints: Vec<Option<i64>>,
     pub ids: Vec<Option<Uuid>>,
-    pub roles: Vec<(Uuid, String, Option<String>, Option<String>, i64, i64, i64)>,
+    pub roles: Vec<RawRole>,
     pub contacts: Vec<RawContact>,
     pub tags: Vec<String>,
     pub custom: Vec<(String, String, Value)>,
