@@ -160,9 +160,9 @@ impl Store {
 
     /// The committed state of the base as this handle can tell it: equal
     /// versions read at two times mean that nothing was committed in
-    /// between, by this handle or by any other connection to the file. Read
-    /// it before a snapshot that data derived from the snapshot is kept
-    /// under: a version never names data older than itself.
+    /// between, by this handle or by any other connection to the file. Data
+    /// kept under a version must come from snapshots begun after it was
+    /// read, so that it is never older than the version says.
     pub(crate) fn version(&self) -> Result<Version> {
         let writes = self.writes.load(Ordering::SeqCst);
         let data_version = match &self.watch {
