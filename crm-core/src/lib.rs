@@ -102,6 +102,8 @@ use store::Store;
 pub struct Crm {
     store: Arc<Store>,
     actor: Arc<str>,
+    /// The purchase summaries the analytics computed last (shared by clones).
+    analytics: Arc<analytics::cache::Cache>,
 }
 
 impl std::fmt::Debug for Crm {
@@ -139,13 +141,13 @@ impl Crm {
     }
 
     fn from_store(store: Store) -> Crm {
-        Crm { store: Arc::new(store), actor: Arc::from("system") }
+        Crm { store: Arc::new(store), actor: Arc::from("system"), analytics: Arc::default() }
     }
 
     /// A handle on the same base whose writes are recorded in the audit log
     /// as made by `actor` (a user name, a service, an API key's label).
     pub fn with_actor(&self, actor: impl AsRef<str>) -> Crm {
-        Crm { store: Arc::clone(&self.store), actor: Arc::from(actor.as_ref()) }
+        Crm { store: Arc::clone(&self.store), actor: Arc::from(actor.as_ref()), analytics: Arc::clone(&self.analytics) }
     }
 
     /// Who this handle's writes are recorded as made by.

@@ -1,6 +1,8 @@
 //! Customer analytics from the purchase history: purchase summaries, RFM,
 //! and customer lifetime value (BG/NBD + Gamma-Gamma) fitted on the base.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -8,10 +10,11 @@ use uuid::Uuid;
 use super::clv::{
     self, BgNbdFit, ClvOptions, CustomerSummary, FitOptions, GammaGammaFit, SpendSummary, fit_bgnbd, fit_gamma_gamma,
 };
-use super::sql;
+use super::{cache, sql};
 use crate::Crm;
 use crate::error::{Error, Result};
 use crate::sales::normalize_currency;
+use crate::store::Store;
 
 /// One customer's purchase history as of a date, in the models' terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,123 +161,269 @@ fn weeks(days: i64) -> f64 {
 /// values share a score.
 fn quintiles(values: &[f64]) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    // Values with their positions, sorted in place (no look-ups by index).
+    let mut order: Vec<(f64, usize)> = values.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut scores = vec![1u8; n];
     let mut i = 0;
     while i < n {
         let mut j = i;
-        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
+        while j + 1 < n && order[j + 1].0 == order[i].0 {
             j += 1;
         }
         // The rank of a tie group is its first position.
         let s = 1 + (5 * i / n.max(1)) as u8;
-        for k in i..=j {
-            scores[order[k]] = s.min(5);
+        for &(_, k) in &order[i..=j] {
+            scores[k] = s.min(5);
         }
         i = j + 1;
     }
     scores
 }
 
+/// The purchase summaries of the customers whose ids lie in `parties` (see
+/// [`sql::purchase_days`]), in order of customer.
+fn summarize(
+    conn: &rusqlite::Connection,
+    as_of: NaiveDate,
+    currency: &str,
+    parties: (&[u8], &[u8]),
+) -> Result<Vec<PurchaseSummary>> {
+    let as_of_day = sql::day_of(as_of);
+    let mut out: Vec<PurchaseSummary> = Vec::new();
+    // The first and last day and the repeat spend of the last customer.
+    let (mut first, mut last, mut repeat_sum) = (0i64, 0i64, 0i64);
+    let finish = |s: &mut PurchaseSummary, first: i64, last: i64| -> Result<()> {
+        s.first_purchase = sql::date(first)?;
+        s.last_purchase = sql::date(last)?;
+        s.recency_weeks = weeks(last - first);
+        s.age_weeks = weeks(as_of_day - first);
+        Ok(())
+    };
+    sql::purchase_days(conn, as_of, currency, parties, |d| {
+        if let Some(s) = out.last_mut() {
+            if s.party_id == d.party_id {
+                s.frequency += 1;
+                last = d.day;
+                s.total_spend += d.total;
+                s.orders += d.orders;
+                repeat_sum += d.total;
+                s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
+                return Ok(());
+            }
+            finish(s, first, last)?;
+        }
+        (first, last, repeat_sum) = (d.day, d.day, 0);
+        out.push(PurchaseSummary {
+            party_id: d.party_id,
+            frequency: 0,
+            recency_weeks: 0.0,
+            age_weeks: 0.0,
+            mean_repeat_spend: 0.0,
+            total_spend: d.total,
+            orders: d.orders,
+            first_purchase: NaiveDate::MIN,
+            last_purchase: NaiveDate::MIN,
+        });
+        Ok(())
+    })?;
+    if let Some(s) = out.last_mut() {
+        finish(s, first, last)?;
+    }
+    Ok(out)
+}
+
+/// Ranges of customer ids the scan of the orders is split into per thread.
+const RANGES_PER_THREAD: usize = 8;
+
+/// Every customer's purchase summary, in order of customer: one scan of
+/// the orders, split by ranges of customer ids over the available cores
+/// (each on a reader connection of its own, all on one committed state).
+fn scan(store: &Store, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+    let Some((lo, hi)) = (if threads > 1 { store.read(sql::order_party_range)? } else { None }) else {
+        return store.read(|c| summarize(c, as_of, currency, sql::ALL_PARTIES));
+    };
+    // Ranges of equal width between the lowest and the highest id; the
+    // first and the last are open, so that they cover every id whatever
+    // was committed since the two were read.
+    let (lo, hi) = (lo.as_u128(), hi.as_u128());
+    let k = threads * RANGES_PER_THREAD;
+    let cuts: Vec<[u8; 16]> = (1..k as u128).map(|i| (lo + (hi - lo) / k as u128 * i).to_be_bytes()).collect();
+    let ranges: Vec<(&[u8], &[u8])> = (0..k)
+        .map(|i| {
+            let from = if i == 0 { sql::ALL_PARTIES.0 } else { &cuts[i - 1][..] };
+            let to = if i == k - 1 { sql::ALL_PARTIES.1 } else { &cuts[i][..] };
+            (from, to)
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let parts = store.read_parallel(threads, |c| {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(range) = ranges.get(i) else { return Ok(done) };
+            done.push((i, summarize(c, as_of, currency, *range)?));
+        }
+    })?;
+    let Some(parts) = parts else {
+        // A commit came while the connections began: one scan on one.
+        return store.read(|c| summarize(c, as_of, currency, sql::ALL_PARTIES));
+    };
+    let mut parts: Vec<(usize, Vec<PurchaseSummary>)> = parts.into_iter().flatten().collect();
+    parts.sort_unstable_by_key(|p| p.0);
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (_, part) in parts {
+        out.extend(part);
+    }
+    Ok(out)
+}
+
+/// BG/NBD and Gamma-Gamma fitted on `summaries` (the history up to `as_of`
+/// in `currency`, which name it in the error of an empty history).
+fn fit(summaries: &[PurchaseSummary], as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
+    if summaries.is_empty() {
+        return Err(Error::validation("orders", format!("no purchases in {currency} up to {as_of}")));
+    }
+    let inputs: Vec<CustomerSummary> = summaries.iter().map(PurchaseSummary::model_input).collect();
+    let bgnbd = fit_bgnbd(&inputs, &FitOptions::default())?;
+    let spends: Vec<SpendSummary> = summaries
+        .iter()
+        .filter(|s| s.frequency > 0)
+        .map(|s| SpendSummary::new(f64::from(s.frequency), s.mean_repeat_spend))
+        .collect();
+    let gamma_gamma = if spends.is_empty() { None } else { Some(fit_gamma_gamma(&spends, &FitOptions::default())?) };
+    Ok(ClvModel { bgnbd, gamma_gamma, customers: summaries.len() })
+}
+
+/// Customers per thread below which predictions run on the calling thread.
+const PARALLEL_CHUNK: usize = 20_000;
+
+/// `f` of every item, in order, on the available cores when there are
+/// many (threads take chunks in turn, so that a thread slowed down by other
+/// work on the machine holds up no one); the error of the first failing
+/// item otherwise.
+pub(super) fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len() / PARALLEL_CHUNK).min(16);
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunks: Vec<&[T]> = items.chunks(items.len().div_ceil(threads * 8)).collect();
+    let next = AtomicUsize::new(0);
+    let (f, chunks, next) = (&f, &chunks, &next);
+    let mut done: Vec<(usize, Result<Vec<U>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(i) else { return done };
+                        done.push((i, chunk.iter().map(f).collect::<Result<Vec<U>>>()));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    done.sort_unstable_by_key(|d| d.0);
+    let mut out = Vec::with_capacity(items.len());
+    for (_, part) in done {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 impl Crm {
+    /// The purchase summaries of (`as_of`, `currency`), shared with the
+    /// previous analytics call on this handle when the base has not
+    /// changed since (see [`cache`]).
+    pub(super) fn summaries(&self, as_of: NaiveDate, currency: &str) -> Result<cache::Entry> {
+        let normalized = normalize_currency(currency)?;
+        self.analytics.summaries(&self.store, as_of, &normalized, || scan(&self.store, as_of, &normalized))
+    }
+
+    /// The models fitted on an entry's summaries, fitted once per entry.
+    /// `currency` is the caller's, for the error of an empty history.
+    pub(super) fn model(&self, entry: &cache::Entry, as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
+        if let Some(m) = entry.model.get() {
+            return Ok(m.clone());
+        }
+        let m = fit(&entry.summaries, as_of, currency)?;
+        // Another thread may have fitted the same entry meanwhile: the same model.
+        let _ = entry.model.set(m.clone());
+        Ok(m)
+    }
+
     /// Every customer's purchase history up to the end of `as_of`, in one
     /// currency: purchase days (orders of one day count once), recency and
     /// age in weeks, mean spend of repeat days.
     pub fn purchase_summaries(&self, as_of: NaiveDate, currency: &str) -> Result<Vec<PurchaseSummary>> {
-        let currency = normalize_currency(currency)?;
-        let days = self.store.read(|c| sql::purchase_days(c, as_of, &currency))?;
-        let mut out: Vec<PurchaseSummary> = Vec::new();
-        let mut repeat_sum = 0i64;
-        for d in days {
-            match out.last_mut() {
-                Some(s) if s.party_id == d.party_id => {
-                    s.frequency += 1;
-                    s.last_purchase = d.day;
-                    s.total_spend += d.total;
-                    s.orders += d.orders;
-                    repeat_sum += d.total;
-                    s.mean_repeat_spend = repeat_sum as f64 / f64::from(s.frequency);
-                }
-                _ => {
-                    repeat_sum = 0;
-                    out.push(PurchaseSummary {
-                        party_id: d.party_id,
-                        frequency: 0,
-                        recency_weeks: 0.0,
-                        age_weeks: 0.0,
-                        mean_repeat_spend: 0.0,
-                        total_spend: d.total,
-                        orders: d.orders,
-                        first_purchase: d.day,
-                        last_purchase: d.day,
-                    });
-                }
-            }
-        }
-        for s in &mut out {
-            s.recency_weeks = weeks((s.last_purchase - s.first_purchase).num_days());
-            s.age_weeks = weeks((as_of - s.first_purchase).num_days());
-        }
-        Ok(out)
+        Ok(self.summaries(as_of, currency)?.summaries.as_ref().clone())
     }
 
     /// Fit BG/NBD and Gamma-Gamma by maximum likelihood on the purchase
     /// history up to `as_of` in one currency. An empty history is a
     /// validation error; a history without repeat buyers fits BG/NBD only.
     pub fn fit_clv(&self, as_of: NaiveDate, currency: &str) -> Result<ClvModel> {
-        let summaries = self.purchase_summaries(as_of, currency)?;
-        if summaries.is_empty() {
-            return Err(Error::validation("orders", format!("no purchases in {currency} up to {as_of}")));
-        }
-        let inputs: Vec<CustomerSummary> = summaries.iter().map(PurchaseSummary::model_input).collect();
-        let bgnbd = fit_bgnbd(&inputs, &FitOptions::default())?;
-        let spends: Vec<SpendSummary> = summaries
-            .iter()
-            .filter(|s| s.frequency > 0)
-            .map(|s| SpendSummary::new(f64::from(s.frequency), s.mean_repeat_spend))
-            .collect();
-        let gamma_gamma =
-            if spends.is_empty() { None } else { Some(fit_gamma_gamma(&spends, &FitOptions::default())?) };
-        Ok(ClvModel { bgnbd, gamma_gamma, customers: summaries.len() })
+        let entry = self.summaries(as_of, currency)?;
+        self.model(&entry, as_of, currency)
     }
 
     /// Each customer's probability of being active, expected purchases and
     /// spend, and discounted lifetime value over the horizon, from models
     /// fitted on the same history; highest value first.
     pub fn customer_values(&self, req: &ClvRequest) -> Result<Vec<CustomerValue>> {
-        let model = self.fit_clv(req.as_of, &req.currency)?;
+        let entry = self.summaries(req.as_of, &req.currency)?;
+        let model = self.model(&entry, req.as_of, &req.currency)?;
         let gg = model
             .gamma_gamma
             .as_ref()
             .ok_or_else(|| Error::validation("orders", "no customer bought twice: the spend model cannot be fitted"))?;
-        let summaries = self.purchase_summaries(req.as_of, &req.currency)?;
         let horizon = f64::from(req.options.periods) * req.options.period_length;
-        let mut out = Vec::with_capacity(summaries.len());
-        for s in summaries {
+        let bg = &model.bgnbd.params;
+        let summaries = &entry.summaries;
+        // (clv, customer's position, P(alive), expected purchases, expected spend)
+        let mut values = par_map(summaries, |s| {
             let input = s.model_input();
-            let bg = &model.bgnbd.params;
             let spend_basis = if s.frequency > 0 { s.mean_repeat_spend } else { s.total_spend as f64 };
             let expected_average_spend = gg
                 .params
                 .conditional_expected_average_spend(&SpendSummary::new(f64::from(s.frequency), spend_basis))?;
-            out.push(CustomerValue {
-                party_id: s.party_id,
-                probability_alive: bg.probability_alive(&input)?,
-                expected_purchases: bg.conditional_expected_purchases(&input, horizon)?,
+            Ok((
+                clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
+                0,
+                bg.probability_alive(&input)?,
+                bg.conditional_expected_purchases(&input, horizon)?,
                 expected_average_spend,
-                clv: clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
-                summary: s,
-            });
+            ))
+        })?;
+        for (i, v) in values.iter_mut().enumerate() {
+            v.1 = i;
         }
-        out.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.party_id.cmp(&b.party_id)));
-        Ok(out)
+        // Highest value first, then by customer: the order is total, so an
+        // unstable sort of the small tuples gives it.
+        values.sort_unstable_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| summaries[a.1].party_id.cmp(&summaries[b.1].party_id))
+        });
+        Ok(values
+            .into_iter()
+            .map(|(clv, i, probability_alive, expected_purchases, expected_average_spend)| CustomerValue {
+                party_id: summaries[i].party_id,
+                summary: summaries[i].clone(),
+                probability_alive,
+                expected_purchases,
+                expected_average_spend,
+                clv,
+            })
+            .collect())
     }
 
     /// RFM as of a date in one currency: recency, frequency and monetary
     /// value from the orders, quintile scores and named segments.
     pub fn rfm(&self, as_of: NaiveDate, currency: &str) -> Result<Vec<RfmScore>> {
-        let summaries = self.purchase_summaries(as_of, currency)?;
+        let entry = self.summaries(as_of, currency)?;
+        let summaries = &entry.summaries;
         let recency: Vec<f64> = summaries.iter().map(|s| -((as_of - s.last_purchase).num_days() as f64)).collect();
         let frequency: Vec<f64> = summaries.iter().map(|s| f64::from(s.frequency + 1)).collect();
         let monetary: Vec<f64> = summaries.iter().map(|s| s.total_spend as f64).collect();
@@ -298,6 +447,8 @@ impl Crm {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -319,5 +470,93 @@ mod tests {
         assert_eq!(RfmSegment::of(2, 3), RfmSegment::AtRisk);
         assert_eq!(RfmSegment::of(3, 4), RfmSegment::Loyal);
         assert_eq!(RfmSegment::of(3, 2), RfmSegment::AboutToSleep);
+    }
+
+    #[test]
+    fn par_map_keeps_the_order_and_the_first_error() {
+        let items: Vec<u64> = (0..(5 * PARALLEL_CHUNK) as u64).collect();
+        let squares = par_map(&items, |i| Ok(i * i)).unwrap();
+        assert_eq!(squares, items.iter().map(|i| i * i).collect::<Vec<_>>());
+        let failing =
+            par_map(
+                &items,
+                |i| {
+                    if i % 30_001 == 30_000 { Err(Error::validation("item", format!("{i}"))) } else { Ok(*i) }
+                },
+            );
+        assert_eq!(failing.unwrap_err().to_string(), "invalid item: 30000");
+        assert!(par_map(&[] as &[u64], |i| Ok(*i)).unwrap().is_empty());
+    }
+
+    fn place(crm: &Crm, party: Uuid, day: u32, total: i64) {
+        use crate::sales::{NewOrder, NewOrderLine, OrderStatus};
+        let at = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(day));
+        crm.create_order(NewOrder {
+            status: OrderStatus::Placed,
+            placed_at: Some(at.and_hms_opt(12, 0, 0).unwrap().and_utc()),
+            lines: vec![NewOrderLine {
+                product_id: None,
+                description: Some("Goods".into()),
+                quantity: 1,
+                unit_price: Some(total),
+                discount: 0,
+                tax_rate_bp: 0,
+            }],
+            ..NewOrder::new(party, "EUR")
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_base_shares_one_scan_and_one_fit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.db");
+        let crm = Crm::open(&path).unwrap();
+        let parties =
+            crm.create_parties((0..60).map(|i| crate::NewParty::person(format!("P{i}"), "Test")).collect()).unwrap();
+        // Purchases at a rate of their own, each maybe the last (as BG/NBD
+        // has it), over about a year.
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut unit = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (i, p) in parties.iter().enumerate() {
+            let (rate, dropout) = (0.01 + 0.1 * unit(), 0.05 + 0.5 * unit());
+            let mut day = 200.0 * unit();
+            loop {
+                place(&crm, p.id, day as u32, 1_000 + 37 * i as i64 + (500.0 * unit()) as i64);
+                day += -(1.0 - unit()).ln() / rate;
+                if day >= 365.0 || unit() < dropout {
+                    break;
+                }
+            }
+        }
+        let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let first = crm.summaries(as_of, "EUR").unwrap();
+        // The same key, also through a clone of the handle: the same scan.
+        assert!(Arc::ptr_eq(&first.summaries, &crm.summaries(as_of, "eur").unwrap().summaries));
+        assert!(Arc::ptr_eq(&first.summaries, &crm.with_actor("x").summaries(as_of, "EUR").unwrap().summaries));
+        // One fit per scan.
+        let model = crm.fit_clv(as_of, "EUR").unwrap();
+        assert_eq!(first.model.get(), Some(&model));
+        // Another handle has its own.
+        let other = Crm::open(&path).unwrap();
+        assert!(!Arc::ptr_eq(&first.summaries, &other.summaries(as_of, "EUR").unwrap().summaries));
+        // A write through the handle, then one through another connection:
+        // each time a new scan.
+        place(&crm, parties[1].id, 310, 500);
+        let second = crm.summaries(as_of, "EUR").unwrap();
+        assert!(!Arc::ptr_eq(&first.summaries, &second.summaries));
+        assert!(second.model.get().is_none());
+        place(&other, parties[2].id, 311, 500);
+        let third = crm.summaries(as_of, "EUR").unwrap();
+        assert!(!Arc::ptr_eq(&second.summaries, &third.summaries));
+        assert!(Arc::ptr_eq(&third.summaries, &crm.summaries(as_of, "EUR").unwrap().summaries));
+        // A read through another connection changes nothing.
+        let _ = other.purchase_summaries(as_of, "EUR").unwrap();
+        assert!(Arc::ptr_eq(&third.summaries, &crm.summaries(as_of, "EUR").unwrap().summaries));
     }
 }

@@ -4,6 +4,7 @@
 //! cancelled or returned ones), counted at most once a day per customer
 //! as the models expect, in one currency at a time: currencies never mix.
 
+pub(crate) mod cache;
 pub mod clv;
 mod customers;
 mod reports;

@@ -483,10 +483,9 @@ impl Crm {
         if !(gap_factor.is_finite() && gap_factor >= 1.0) {
             return Err(Error::validation("gap_factor", "a factor of at least 1"));
         }
-        let summaries = self.purchase_summaries(as_of, currency)?;
-        let model = self.fit_clv(as_of, currency).ok();
-        let mut out = Vec::new();
-        for s in summaries {
+        let entry = self.summaries(as_of, currency)?;
+        let model = self.model(&entry, as_of, currency).ok();
+        let mut risks = super::customers::par_map(&entry.summaries, |s| {
             let p = match &model {
                 Some(m) => Some(m.bgnbd.params.probability_alive(&s.model_input())?),
                 None => None,
@@ -504,23 +503,23 @@ impl Crm {
                     days_since as f64 / u
                 ));
             }
-            if !reasons.is_empty() {
-                out.push(ChurnRisk {
-                    party_id: s.party_id,
-                    probability_alive: p,
-                    days_since_last: days_since,
-                    usual_gap_days: usual,
-                    reason: reasons.join("; "),
-                });
-            }
-        }
-        out.sort_by(|a, b| {
-            a.probability_alive
-                .unwrap_or(1.0)
-                .total_cmp(&b.probability_alive.unwrap_or(1.0))
-                .then_with(|| b.days_since_last.cmp(&a.days_since_last))
-        });
-        Ok(out)
+            Ok((!reasons.is_empty()).then(|| ChurnRisk {
+                party_id: s.party_id,
+                probability_alive: p,
+                days_since_last: days_since,
+                usual_gap_days: usual,
+                reason: reasons.join("; "),
+            }))
+        })?;
+        // Most at risk first: lowest P(alive), then longest since the last
+        // purchase, then in order of customer (the order of the summaries).
+        let mut order: Vec<(f64, i64, usize)> = risks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (r.probability_alive.unwrap_or(1.0), r.days_since_last, i)))
+            .collect();
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        Ok(order.into_iter().filter_map(|(_, _, i)| risks[i].take()).collect())
     }
 
     /// Products to offer a customer: co-purchased with what it has bought

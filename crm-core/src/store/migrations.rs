@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0005_merge.sql"),
     include_str!("schema/0006_import.sql"),
     include_str!("schema/0007_interaction_search.sql"),
+    include_str!("schema/0008_order_summaries.sql"),
 ];
 
 /// The schema version this build of the library writes.

@@ -7,7 +7,7 @@
 mod migrations;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -44,7 +44,13 @@ pub(crate) struct Store {
     // Fields drop in order: the readers close first, so that the writer,
     // closing last, checkpoints the WAL into the file and removes it.
     readers: Vec<Mutex<Connection>>,
+    /// A read-only connection that only reads `PRAGMA data_version`, which
+    /// changes with every commit of any other connection to the file (file
+    /// bases; an in-memory base has no other connection).
+    watch: Option<Mutex<Connection>>,
     writer: Mutex<Connection>,
+    /// Write transactions ended on `writer`, counted after each ends.
+    writes: AtomicU64,
     next_reader: AtomicUsize,
     pub(crate) path: Option<PathBuf>,
     pub(crate) options: Options,
@@ -97,17 +103,23 @@ impl Store {
             migrations::require_current(&writer)?;
             writer.pragma_update(None, "query_only", "ON")?;
         }
-        let mut readers = Vec::new();
-        for _ in 0..options.readers.max(1) {
+        let read_only = || -> Result<Connection> {
             let r =
                 Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             configure(&r, &options)?;
             r.pragma_update(None, "query_only", "ON")?;
-            readers.push(Mutex::new(r));
+            Ok(r)
+        };
+        let mut readers = Vec::new();
+        for _ in 0..options.readers.max(1) {
+            readers.push(Mutex::new(read_only()?));
         }
+        let watch = read_only()?;
         Ok(Store {
             writer: Mutex::new(writer),
             readers,
+            watch: Some(Mutex::new(watch)),
+            writes: AtomicU64::new(0),
             next_reader: AtomicUsize::new(0),
             path: Some(path.to_path_buf()),
             options,
@@ -121,6 +133,8 @@ impl Store {
         Ok(Store {
             writer: Mutex::new(conn),
             readers: Vec::new(),
+            watch: None,
+            writes: AtomicU64::new(0),
             next_reader: AtomicUsize::new(0),
             path: None,
             options,
@@ -146,26 +160,18 @@ impl Store {
         lock(&self.readers[start % n])
     }
 
-    /// Run `f` on a read snapshot: one read transaction for all its queries.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.reader();
-        if !conn.is_autocommit() {
-            // Only the writer can be inside a transaction here, and it holds
-            // its lock for the whole transaction, so this cannot happen; read
-            // without a snapshot rather than fail.
-            return f(&conn);
-        }
-        conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
-        let out = f(&conn);
-        let end = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
-        match (out, end) {
-            (Ok(v), Ok(_)) => Ok(v),
-            (Err(e), _) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-            (Ok(_), Err(e)) => Err(e.into()),
-        }
+    /// The committed state of the base as this handle can tell it: equal
+    /// versions read at two times mean that nothing was committed in
+    /// between, by this handle or by any other connection to the file. Data
+    /// kept under a version must come from snapshots begun after it was
+    /// read, so that it is never older than the version says.
+    pub(crate) fn version(&self) -> Result<Version> {
+        let writes = self.writes.load(Ordering::SeqCst);
+        let data_version = match &self.watch {
+            Some(w) => lock(w).query_row("PRAGMA data_version", [], |r| r.get(0))?,
+            None => 0,
+        };
+        Ok(Version { writes, data_version })
     }
 
     /// Checkpoint the WAL every `pages` pages instead of SQLite's default
@@ -178,6 +184,82 @@ impl Store {
         BulkCheckpoints(self)
     }
 
+    /// A free reader connection, if there is one.
+    fn try_reader(&self) -> Option<MutexGuard<'_, Connection>> {
+        self.readers.iter().find_map(|r| r.try_lock().ok())
+    }
+
+    /// Run `f` on a read snapshot: one read transaction for all its queries.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        in_snapshot(&self.reader(), f)
+    }
+
+    /// Run `work` on up to `n` reader connections at once, on threads of
+    /// their own, each in a read transaction on the same committed state;
+    /// one result per connection that took part (the first waits for a
+    /// connection, the others take free ones or stay out). `Ok(None)` when
+    /// a commit landed while their snapshots began, so that they may
+    /// differ: nothing is returned then.
+    pub(crate) fn read_parallel<T: Send>(
+        &self,
+        n: usize,
+        work: impl Fn(&Connection) -> Result<T> + Sync,
+    ) -> Result<Option<Vec<T>>> {
+        if n <= 1 || self.readers.len() <= 1 {
+            return self.read(work).map(|v| Some(vec![v]));
+        }
+        let work = &work;
+        let outcomes: Vec<Option<Result<(T, Version, Version)>>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..n.min(self.readers.len()))
+                .map(|i| {
+                    scope.spawn(move || {
+                        let conn = if i == 0 { Some(self.reader()) } else { self.try_reader() }?;
+                        Some(in_snapshot(&conn, |c| {
+                            // The versions around the start of the snapshot:
+                            // equal everywhere, no commit came in between.
+                            let before = self.version()?;
+                            c.prepare_cached("SELECT 1 FROM sqlite_schema LIMIT 1")?.query([])?.next()?;
+                            let after = self.version()?;
+                            Ok((work(c)?, before, after))
+                        }))
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        });
+        let mut out = Vec::new();
+        let mut versions = Vec::new();
+        for o in outcomes.into_iter().flatten() {
+            let (v, before, after) = o?;
+            out.push(v);
+            versions.extend([before, after]);
+        }
+        Ok(versions.windows(2).all(|w| w[0] == w[1]).then_some(out))
+    }
+}
+
+/// Run `f` in one read transaction on `conn`.
+fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        // Only the writer can be inside a transaction here, and it holds
+        // its lock for the whole transaction, so this cannot happen; read
+        // without a snapshot rather than fail.
+        return f(conn);
+    }
+    conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+    let out = f(conn);
+    let end = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
+    match (out, end) {
+        (Ok(v), Ok(_)) => Ok(v),
+        (Err(e), _) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+        (Ok(_), Err(e)) => Err(e.into()),
+    }
+}
+
+impl Store {
     /// Run `f` in one write transaction (`BEGIN IMMEDIATE`); commit if it
     /// returns `Ok`, roll back otherwise.
     pub(crate) fn write<T>(&self, actor: &str, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
@@ -202,16 +284,22 @@ impl Store {
             return Err(Error::ReadOnly("the base was opened read-only".into()));
         }
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Stored times have microsecond precision; so has the clock reading.
-        let mut w = Tx { tx, actor, now: from_micros(to_micros(Utc::now())) };
-        let (out, commit) = f(&mut w)?;
-        if commit {
-            w.tx.commit()?;
-        } else {
-            w.tx.rollback()?;
-        }
-        Ok(out)
+        let out = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Stored times have microsecond precision; so has the clock reading.
+            let mut w = Tx { tx, actor, now: from_micros(to_micros(Utc::now())) };
+            let (out, commit) = f(&mut w)?;
+            if commit {
+                w.tx.commit()?;
+            } else {
+                w.tx.rollback()?;
+            }
+            Ok(out)
+        })();
+        // Counted once the transaction has ended (committed or not), so that
+        // a version read before a snapshot never names newer data.
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        out
     }
 }
 
@@ -223,6 +311,13 @@ impl Drop for BulkCheckpoints<'_> {
     fn drop(&mut self) {
         let _ = lock(&self.0.writer).pragma_update(None, "wal_autocheckpoint", 1000);
     }
+}
+
+/// See [`Store::version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Version {
+    writes: u64,
+    data_version: i64,
 }
 
 /// An open write transaction, with the caller's identity and one clock
