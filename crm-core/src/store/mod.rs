@@ -58,6 +58,12 @@ pub(crate) struct Store {
 
 const APPLICATION_ID: i32 = 0x4352_4D31; // "CRM1"
 
+/// Pages in the WAL before a commit checkpoints it (SQLite's default is
+/// 1000). A party written touches pages of several indexes at random
+/// places; the longer the WAL between checkpoints, the more of those pages
+/// are copied into the file once for many writes instead of once each.
+const WAL_AUTOCHECKPOINT: u32 = 4000;
+
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic while a connection was held rolled its transaction back (the
     // transaction guard rolls back on drop), so the connection is usable.
@@ -98,6 +104,7 @@ impl Store {
                 return Err(Error::Schema(format!("could not switch to WAL journal mode (got {mode})")));
             }
             writer.pragma_update(None, "synchronous", "NORMAL")?;
+            writer.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT)?;
             migrations::migrate(&writer, APPLICATION_ID)?;
         } else {
             migrations::require_current(&writer)?;
@@ -174,8 +181,8 @@ impl Store {
         Ok(Version { writes, data_version })
     }
 
-    /// Checkpoint the WAL every `pages` pages instead of SQLite's default
-    /// 1000 until the guard drops: a bulk write commits many large
+    /// Checkpoint the WAL every `pages` pages instead of the usual
+    /// [`WAL_AUTOCHECKPOINT`] until the guard drops: a bulk write commits many large
     /// transactions, and a checkpoint (with its fsync) after each costs more
     /// than the writes.
     pub(crate) fn bulk_checkpoints(&self, pages: u32) -> BulkCheckpoints<'_> {
@@ -309,7 +316,7 @@ pub(crate) struct BulkCheckpoints<'a>(&'a Store);
 
 impl Drop for BulkCheckpoints<'_> {
     fn drop(&mut self) {
-        let _ = lock(&self.0.writer).pragma_update(None, "wal_autocheckpoint", 1000);
+        let _ = lock(&self.0.writer).pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT);
     }
 }
 
