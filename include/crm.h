@@ -178,9 +178,9 @@ typedef struct crm_page crm_page;
  * `progress_json` is borrowed and valid only during the call; `user_data`
  * is the pointer given to the import function.
  *
- * Return 0. Other values are reserved for asking the import to stop,
- * which this version does not do: the callback is informational and the
- * import always runs to the end of the input.
+ * Return 0 to go on, any other value to stop the import: row by row, the
+ * batches done so far stay; all or nothing, nothing stays. The report then
+ * has `"stopped": true`.
  *
  * The callback runs on the thread that called the import. It must not
  * write to the base (an all-or-nothing import calls it inside the
@@ -1103,12 +1103,12 @@ crm_status crm_task_list_overdue(const crm_db *db,
  * as CSV: line, field, reason, then the row as read; it is created (or
  * truncated) when the first bad row is found or, when there is none, at
  * the end. `progress` (may be NULL) is called after every batch with
- * `user_data` (may be NULL); see `crm_progress_fn`: it cannot stop the
- * import.
+ * `user_data` (may be NULL); see `crm_progress_fn`: a nonzero return
+ * stops the import.
  *
  * On success writes the `ImportReport` as JSON to `*out_report_json`
  * (`{"rows", "created", "updated", "unchanged", "rejected", "rejects":
- * [{"line", "field", "reason"}] (the first 1000), "rolled_back",
+ * [{"line", "field", "reason"}] (the first 1000), "rolled_back", "stopped",
  * "encoding", "delimiter"}`); free it with `crm_string_free`. In row by
  * row mode, batches written before a failure stay written. Statuses:
  * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,

@@ -50,7 +50,10 @@ fn imports_good_rows_and_reports_every_bad_one_with_its_line() {
     let crm = Crm::open_in_memory().unwrap();
     let mut rejects = Vec::new();
     let mut calls = 0;
-    let mut progress = |_: &crm_core::ImportProgress| calls += 1;
+    let mut progress = |_: &crm_core::ImportProgress| {
+        calls += 1;
+        std::ops::ControlFlow::Continue(())
+    };
     let report = crm.import_csv(CSV.as_bytes(), &opts(people()), Some(&mut rejects), Some(&mut progress)).unwrap();
     assert_eq!(report.delimiter, ';');
     assert_eq!(report.encoding, "UTF-8");
@@ -307,4 +310,34 @@ fn the_same_key_twice_in_a_batch_creates_then_updates() {
     assert_eq!(topics, ["party.created", "party.updated", "party.created"]);
     assert_eq!(events[0].entity_id, anna[0]);
     assert_eq!(events[1].entity_id, anna[0]);
+}
+
+#[test]
+fn the_progress_callback_stops_an_import() {
+    use std::ops::ControlFlow;
+    let m = mapping(&[("name", "given_name"), ("mail", "email")], UpsertKey::None);
+    let text = "name,mail\nA,a@x.lv\nB,b@x.lv\nC,c@x.lv\nD,d@x.lv\nE,e@x.lv\n";
+    for (mode, kept, rolled_back) in [(ImportMode::RowByRow, 2, false), (ImportMode::AllOrNothing, 0, true)] {
+        let crm = Crm::open_in_memory().unwrap();
+        let mut seen = Vec::new();
+        let mut progress = |p: &crm_core::ImportProgress| {
+            seen.push(p.rows);
+            if p.rows == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        };
+        let options = CsvOptions { batch_size: 1, mode, ..opts(m.clone()) };
+        let r = crm.import_csv(text.as_bytes(), &options, None, Some(&mut progress)).unwrap();
+        assert_eq!(seen, [1, 2], "{mode:?}: not called after the stop");
+        assert!(r.stopped, "{mode:?}");
+        assert_eq!(r.rolled_back, rolled_back, "{mode:?}");
+        assert_eq!((r.counts.rows, r.counts.created), (2, 2), "{mode:?}");
+        assert_eq!(crm.count_parties(&PartyFilter::default()).unwrap(), kept, "{mode:?}");
+        // Stopping at the last batch is no stop: the input was read to its end.
+        let crm = Crm::open_in_memory().unwrap();
+        let mut at_end = |p: &crm_core::ImportProgress| {
+            if p.rows == 5 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        };
+        let r = crm.import_csv(text.as_bytes(), &options, None, Some(&mut at_end)).unwrap();
+        assert!(!r.stopped && !r.rolled_back, "{mode:?}");
+        assert_eq!(crm.count_parties(&PartyFilter::default()).unwrap(), 5, "{mode:?}");
+    }
 }

@@ -11,6 +11,7 @@
 use std::ffi::{CString, c_char, c_int, c_void};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,9 +30,9 @@ use crate::error::{FResult, Fail, crm_status, guard};
 /// `progress_json` is borrowed and valid only during the call; `user_data`
 /// is the pointer given to the import function.
 ///
-/// Return 0. Other values are reserved for asking the import to stop,
-/// which this version does not do: the callback is informational and the
-/// import always runs to the end of the input.
+/// Return 0 to go on, any other value to stop the import: row by row, the
+/// batches done so far stay; all or nothing, nothing stays. The report then
+/// has `"stopped": true`.
 ///
 /// The callback runs on the thread that called the import. It must not
 /// write to the base (an all-or-nothing import calls it inside the
@@ -180,24 +181,24 @@ fn import_csv_from(
     // that nothing unwinds through the core either.
     let mut failed = false;
     let mut call = |p: &ImportProgress| {
-        let Some(f) = progress else { return };
+        let Some(f) = progress else { return ControlFlow::Continue(()) };
         if failed {
-            return;
+            return ControlFlow::Continue(());
         }
         let done = catch_unwind(AssertUnwindSafe(|| {
-            if let Ok(Ok(s)) = serde_json::to_string(p).map(CString::new) {
-                // SAFETY: the caller promises a function of this type; the
-                // text lives for the call.
-                let _ = unsafe { f(s.as_ptr(), user_data) };
-            }
+            let s = serde_json::to_string(p).map(CString::new);
+            // SAFETY: the caller promises a function of this type; the
+            // text lives for the call.
+            matches!(s, Ok(Ok(s)) if unsafe { f(s.as_ptr(), user_data) } != 0)
         }));
         failed = done.is_err();
+        if done.unwrap_or(false) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     };
     let done = c.import_csv(
         input,
         options,
         rejects.as_mut().map(|r| r as &mut dyn Write),
-        progress.is_some().then_some(&mut call as &mut dyn FnMut(&ImportProgress)),
+        progress.is_some().then_some(&mut call as &mut dyn FnMut(&ImportProgress) -> ControlFlow<()>),
     );
     // An I/O failure is the rejects file's if writing it failed, else the input's.
     let report: ImportReport = done.map_err(|e| match (e, &rejects, input_path) {
@@ -230,12 +231,12 @@ fn import_csv_from(
 /// as CSV: line, field, reason, then the row as read; it is created (or
 /// truncated) when the first bad row is found or, when there is none, at
 /// the end. `progress` (may be NULL) is called after every batch with
-/// `user_data` (may be NULL); see `crm_progress_fn`: it cannot stop the
-/// import.
+/// `user_data` (may be NULL); see `crm_progress_fn`: a nonzero return
+/// stops the import.
 ///
 /// On success writes the `ImportReport` as JSON to `*out_report_json`
 /// (`{"rows", "created", "updated", "unchanged", "rejected", "rejects":
-/// [{"line", "field", "reason"}] (the first 1000), "rolled_back",
+/// [{"line", "field", "reason"}] (the first 1000), "rolled_back", "stopped",
 /// "encoding", "delimiter"}`); free it with `crm_string_free`. In row by
 /// row mode, batches written before a failure stay written. Statuses:
 /// `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
@@ -621,11 +622,55 @@ mod tests {
         let s = unsafe { CStr::from_ptr(progress_json) }.to_str().unwrap();
         assert!(s.contains("\"rows\""));
         unsafe { *user_data.cast::<u32>() += 1 };
-        1
+        0
+    }
+
+    /// Asks to stop at the second call.
+    unsafe extern "C" fn stop_at_two(_: *const c_char, user_data: *mut c_void) -> c_int {
+        let n = unsafe { &mut *user_data.cast::<u32>() };
+        *n += 1;
+        c_int::from(*n == 2)
     }
 
     #[test]
-    fn progress_is_reported_after_every_batch_and_cannot_stop_the_import() {
+    fn a_nonzero_progress_return_stops_the_import() {
+        let csv = "Name;Mail\nA;a@x.lv\nB;b@x.lv\nC;c@x.lv\nD;d@x.lv\n";
+        for (mode, created, rolled_back) in [("row_by_row", 2, false), ("all_or_nothing", 0, true)] {
+            let mut db: *mut crm_db = ptr::null_mut();
+            assert_eq!(crate::crm_db_open_in_memory(&mut db), crm_status::CRM_OK);
+            let options = CString::new(format!(
+                "{{\"mapping\": {{\"columns\": {{\"Name\": \"given_name\", \"Mail\": \"email\"}}}}, \"batch_size\": 1, \"mode\": \"{mode}\"}}"
+            ))
+            .unwrap();
+            let mut calls = 0u32;
+            let mut report: *mut c_char = ptr::null_mut();
+            let st = crm_import_csv_buffer(
+                db,
+                csv.as_ptr().cast(),
+                csv.len(),
+                options.as_ptr(),
+                ptr::null(),
+                Some(stop_at_two),
+                (&mut calls as *mut u32).cast(),
+                &mut report,
+            );
+            assert_eq!(st, crm_status::CRM_OK);
+            let r: serde_json::Value =
+                serde_json::from_str(unsafe { CStr::from_ptr(report) }.to_str().unwrap()).unwrap();
+            assert_eq!(calls, 2, "{mode}");
+            assert_eq!(r["stopped"], true, "{r}");
+            assert_eq!(r["rolled_back"], rolled_back, "{r}");
+            assert_eq!(r["rows"], 2, "{r}");
+            let mut n = 0u64;
+            assert_eq!(crate::crm_party_count(db, c"{}".as_ptr(), &mut n), crm_status::CRM_OK);
+            assert_eq!(n, created, "{mode}");
+            crate::crm_string_free(report);
+            crate::crm_db_free(db);
+        }
+    }
+
+    #[test]
+    fn progress_is_reported_after_every_batch() {
         let mut db: *mut crm_db = ptr::null_mut();
         assert_eq!(crate::crm_db_open_in_memory(&mut db), crm_status::CRM_OK);
         let csv = "Name;Mail\nA;a@x.lv\nB;b@x.lv\nC;c@x.lv\n";
@@ -646,7 +691,7 @@ mod tests {
         assert_eq!(st, crm_status::CRM_OK);
         let r = unsafe { CStr::from_ptr(report) }.to_str().unwrap().to_string();
         assert!(r.contains("\"created\":3"), "{r}");
-        assert_eq!(calls, 4);
+        assert_eq!(calls, 3, "once per batch, none after the last");
         crate::crm_string_free(report);
         crate::crm_db_free(db);
     }

@@ -6,11 +6,12 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crm_core::{CsvMapping as CoreMapping, CsvOptions, ImportProgress as CoreProgress, UpsertKey};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyString};
 
 use crate::convert::{enum_text, enum_value, mapping, text};
 use crate::errors::type_error;
@@ -47,7 +48,7 @@ record! {
 record! {
     /// What an import did.
     ImportReport(crm_core::ImportReport) as "ImportReport";
-    repr(rows, created, updated, unchanged, rejected, rolled_back);
+    repr(rows, created, updated, unchanged, rejected, rolled_back, stopped);
     {
         rows(s, py) -> u64 = s.counts.rows;
         created(s, py) -> u64 = s.counts.created;
@@ -56,8 +57,11 @@ record! {
         rejected(s, py) -> u64 = s.counts.rejected;
         /// The first 1000 rejected rows (every one goes to `rejects=`).
         rejects(s, py) -> Vec<Reject> = s.rejects.iter().cloned().map(Reject).collect();
-        /// Nothing was written: a dry run, or all or nothing with a bad row.
+        /// Nothing was written: a dry run, all or nothing with a bad row,
+        /// or all or nothing stopped by `progress`.
         rolled_back(s, py) -> bool = s.rolled_back;
+        /// `progress` returned False before the end of the input.
+        stopped(s, py) -> bool = s.stopped;
         /// The encoding read ("UTF-8", "windows-1251", …).
         encoding(s, py) -> String = s.encoding.clone();
         /// The delimiter read.
@@ -409,23 +413,31 @@ pub(crate) fn run(
                 }
                 Some(Output::File { file, text }) => Some(Box::new(PyWriter::new(file, text, &failure))),
             };
+            // `progress` returning False (exactly) stops the import.
             let mut call = |p: &CoreProgress| {
-                let Some(f) = progress.as_ref() else { return };
+                let Some(f) = progress.as_ref() else { return ControlFlow::Continue(()) };
                 if failure.borrow().is_some() {
-                    return;
+                    return ControlFlow::Continue(());
                 }
                 Python::attach(|py| {
                     let r = Py::new(py, ImportProgress(p.clone())).and_then(|rec| f.bind(py).call1((rec,)));
-                    if let Err(e) = r {
-                        *failure.borrow_mut() = Some(e);
+                    match r {
+                        Ok(v) if v.is_instance_of::<PyBool>() && !v.is_truthy().unwrap_or(true) => {
+                            ControlFlow::Break(())
+                        }
+                        Ok(_) => ControlFlow::Continue(()),
+                        Err(e) => {
+                            *failure.borrow_mut() = Some(e);
+                            ControlFlow::Continue(())
+                        }
                     }
-                });
+                })
             };
             let report = db.import_csv(
                 reader,
                 &options,
                 sink.as_mut().map(|s| &mut **s as &mut dyn Write),
-                Some(&mut call as &mut dyn FnMut(&CoreProgress)),
+                Some(&mut call as &mut dyn FnMut(&CoreProgress) -> ControlFlow<()>),
             )?;
             if let Some(s) = sink.as_mut() {
                 s.flush()?;

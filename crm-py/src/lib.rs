@@ -2517,8 +2517,10 @@ impl Crm {
     /// `CsvMapping`, or the name of a saved one. Bad rows are reported
     /// (and written to `rejects`, a path or a file) while the good ones
     /// import, or nothing imports with `mode="all_or_nothing"`. `progress`
-    /// is called with an `ImportProgress` after every batch; an exception
-    /// it raises stops the import and is raised here.
+    /// is called with an `ImportProgress` after every batch; returning
+    /// False stops the import (row by row the batches done stay, all or
+    /// nothing none does; the report says `stopped`), and an exception it
+    /// raises stops the import and is raised here.
     #[pyo3(signature = (source, *, mapping, delimiter=None, encoding=None, mode=None, dry_run=false, batch_size=None, rejects=None, progress=None))]
     #[pyo3(
         text_signature = "(self, source, *, mapping, delimiter=None, encoding=None, mode='row_by_row', dry_run=False, batch_size=1000, rejects=None, progress=None)"

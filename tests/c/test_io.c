@@ -284,15 +284,24 @@ static void test_csv(crm_db *db) {
     char name[200] = "";
     CHECK(first_hit(db, "ivan@mail.bg", name, sizeof name) && streq(name, "Иван Петров"));
 
-    /* The same file again updates nothing and creates nothing (the key is the email);
-     * a callback asking to stop is informational: the import still runs to the end. */
+    /* The same file again, with a callback that returns nonzero: the import stops after
+     * the first batch (two rows, both unchanged) and says so. */
     struct progress stop = {0, 0, 1};
     OK(crm_import_csv_file(db, csv, OPTIONS_1251, NULL, on_progress, &stop, &report));
+    CHECK(contains(report, "\"stopped\":true") && contains(report, "\"rolled_back\":false"));
+    CHECK(json_int(report, "rows") == 2 && json_int(report, "unchanged") == 2);
+    crm_string_free(report);
+    CHECK(stop.calls == 1 && stop.rows == 2);
+
+    /* Again to the end: it updates nothing and creates nothing (the key is the email). */
+    struct progress on = {0, 0, 0};
+    OK(crm_import_csv_file(db, csv, OPTIONS_1251, NULL, on_progress, &on, &report));
+    CHECK(contains(report, "\"stopped\":false"));
     CHECK(json_int(report, "created") == 0);
     CHECK(json_int(report, "unchanged") == 3);
     CHECK(json_int(report, "rejected") == 1);
     crm_string_free(report);
-    CHECK(stop.calls >= 2 && stop.rows == 4);
+    CHECK(on.calls == 2 && on.rows == 4);
     CHECK(count_of(db, NULL) == 3);
 
     /* From a buffer (UTF-8, encoding and delimiter detected): one changed row updates. */

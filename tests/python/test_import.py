@@ -104,6 +104,37 @@ def test_progress_is_called_after_every_batch(db: crm.Crm) -> None:
     assert seen[-1].to_dict() == {"rows": 10, "created": 10, "updated": 0, "unchanged": 0, "rejected": 0}
 
 
+def test_progress_returning_false_stops_the_import(db: crm.Crm, tmp_path: Path) -> None:
+    seen: list[int] = []
+
+    def until_eight(p: crm.ImportProgress) -> bool:
+        seen.append(p.rows)
+        return p.rows < 8
+
+    report = db.import_csv(big_csv(20), mapping=BIG_MAPPING, batch_size=4, progress=until_eight)
+    assert seen == [4, 8]
+    assert report.stopped and not report.rolled_back
+    assert (report.rows, report.created) == (8, 8)
+    assert db.count_parties() == 8
+    assert report.to_dict()["stopped"] is True
+
+    # All or nothing: nothing stays.
+    seen.clear()
+    with crm.open(tmp_path / "other.db") as other:
+        report = other.import_csv(
+            big_csv(20), mapping=BIG_MAPPING, batch_size=4, mode="all_or_nothing", progress=until_eight
+        )
+        assert seen == [4, 8]
+        assert report.stopped and report.rolled_back
+        assert other.count_parties() == 0
+
+    # Only False stops: None, 0 and "" go on.
+    for answer in (None, 0, ""):
+        with crm.open(tmp_path / f"go-{answer!r}.db") as third:
+            report = third.import_csv(big_csv(9), mapping=BIG_MAPPING, batch_size=4, progress=lambda p: answer)
+            assert not report.stopped and third.count_parties() == 9
+
+
 class Stop(Exception):
     pass
 

@@ -227,7 +227,10 @@ fn import_csv(db: &Path, json: bool, a: &ImportCsvArgs, out: &mut dyn Write) -> 
     let (input, len) = open_input(&a.file)?;
     let mut rejects = a.rejects.as_ref().map(|p| RejectsFile { path: p.clone(), file: None });
     let bar = progress_bar(len, json);
-    let mut on_progress = |p: &ImportProgress| bar.set_message(progress_message(p));
+    let mut on_progress = |p: &ImportProgress| {
+        bar.set_message(progress_message(p));
+        std::ops::ControlFlow::Continue(())
+    };
     let result = crm.import_csv(
         bar.wrap_read(input),
         &options,

@@ -1,6 +1,7 @@
 //! The streaming CSV import.
 
 use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
 
 use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
@@ -51,8 +52,12 @@ pub struct ImportReport {
     pub counts: ImportProgress,
     /// The first 1000 rejected rows (all of them go to the rejects file).
     pub rejects: Vec<Reject>,
-    /// Nothing was written: a dry run, or all-or-nothing with a bad row.
+    /// Nothing was written: a dry run, all-or-nothing with a bad row, or
+    /// all-or-nothing stopped by the progress callback.
     pub rolled_back: bool,
+    /// The progress callback stopped the import before the end of the input.
+    #[serde(default)]
+    pub stopped: bool,
     /// The encoding read.
     pub encoding: String,
     /// The delimiter read.
@@ -427,6 +432,8 @@ struct Source<R: Read> {
     /// Added to the reader's line numbers: it counts one line too few in
     /// files with CRLF line ends.
     line_offset: u64,
+    /// A row read ahead, to tell whether a full batch is the last one.
+    ahead: Option<ReadRow>,
 }
 
 impl<R: Read> Source<R> {
@@ -440,14 +447,20 @@ impl<R: Read> Source<R> {
     ) -> Result<(Vec<Row>, bool)> {
         let mut batch = Vec::with_capacity(size.min(10_000));
         while batch.len() < size {
-            match self.next()? {
+            let next = match self.ahead.take() {
+                Some(row) => Some(row),
+                None => self.next()?,
+            };
+            match next {
                 None => return Ok((batch, true)),
                 Some(Ok(row)) => batch.push(row),
                 Some(Err(r)) => rejected.push(r),
             }
             counts.rows += 1;
         }
-        Ok((batch, false))
+        // A full batch is the last when no row follows it.
+        self.ahead = self.next()?;
+        Ok((batch, self.ahead.is_none()))
     }
 
     /// The next row: mapped, or rejected; `None` at the end.
@@ -536,7 +549,7 @@ pub(super) fn run(
     input: impl Read,
     options: &CsvOptions,
     mut rejects: Option<&mut dyn std::io::Write>,
-    mut progress: Option<&mut dyn FnMut(&ImportProgress)>,
+    mut progress: Option<&mut dyn FnMut(&ImportProgress) -> ControlFlow<()>>,
 ) -> Result<ImportReport> {
     for t in options.mapping.columns.values() {
         check_target(t)?;
@@ -594,6 +607,7 @@ pub(super) fn run(
         default_kind: options.mapping.default_kind,
         record: csv::ByteRecord::new(),
         line_offset: u64::from(first_line.ends_with('\r')),
+        ahead: None,
     };
     let region = crm.store.options.default_region.clone();
     let key = options.mapping.key.clone();
@@ -613,6 +627,7 @@ pub(super) fn run(
         Ok(())
     };
     let mut rolled_back = options.dry_run;
+    let mut stopped = false;
     let region = region.as_deref();
     let _checkpoints = crm.store.bulk_checkpoints(CHECKPOINT_PAGES);
     match options.mode {
@@ -626,10 +641,12 @@ pub(super) fn run(
             }
             rejected.sort_by_key(|r| r.0.line);
             note_rejects(&mut rejected, &mut counts, &mut rejects)?;
-            if let Some(f) = progress.as_mut() {
-                f(&counts);
-            }
+            let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
             if done {
+                break;
+            }
+            if stop {
+                stopped = true;
                 break;
             }
         },
@@ -639,25 +656,28 @@ pub(super) fn run(
                 loop {
                     let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
                     write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
-                    if let Some(f) = progress.as_mut() {
-                        f(&counts);
-                    }
+                    let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
                     if done {
+                        break;
+                    }
+                    if stop {
+                        stopped = true;
                         break;
                     }
                 }
                 let any_bad = !rejected.is_empty();
-                Ok((any_bad, !any_bad && !options.dry_run))
+                Ok((any_bad, !any_bad && !stopped && !options.dry_run))
             })?;
             rejected.sort_by_key(|r| r.0.line);
             note_rejects(&mut rejected, &mut counts, &mut rejects)?;
-            rolled_back |= any_bad;
+            rolled_back |= any_bad || stopped;
         }
     }
     Ok(ImportReport {
         counts,
         rejects: kept,
         rolled_back,
+        stopped,
         encoding: encoding.name().to_string(),
         delimiter: delimiter as char,
     })

@@ -163,13 +163,20 @@ impl Crm {
     /// Import parties from a CSV stream. See the [module](crate::io)
     /// documentation. `rejects`, if given, receives every bad row as CSV
     /// (line, field, reason, the row as read); `progress` is called after
-    /// every batch.
+    /// every batch, and stops the import by returning
+    /// [`ControlFlow::Break`](std::ops::ControlFlow::Break): row by row, the
+    /// batches done so far stay; all or nothing, nothing stays. The report
+    /// then says [`stopped`](ImportReport::stopped).
+    ///
+    /// In all-or-nothing mode `progress` runs inside the import's write
+    /// transaction: it may read the base but must not write to it through
+    /// this handle (the write would wait for the import forever).
     pub fn import_csv(
         &self,
         input: impl std::io::Read,
         options: &CsvOptions,
         rejects: Option<&mut dyn std::io::Write>,
-        progress: Option<&mut dyn FnMut(&ImportProgress)>,
+        progress: Option<&mut dyn FnMut(&ImportProgress) -> std::ops::ControlFlow<()>>,
     ) -> Result<ImportReport> {
         csv_import::run(self, input, options, rejects, progress)
     }
