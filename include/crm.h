@@ -2311,6 +2311,22 @@ crm_status crm_party_search(const crm_db *db,
                             crm_page **out_page);
 
 /**
+ * The hits of `crm_party_search`, with the same arguments and in the same
+ * order, as light suggestions for type-ahead: the rest of each party
+ * (contact points, roles, tags, custom values) is not read.
+ *
+ * On success writes a page of `PartySuggestion` objects (`id`, `kind`,
+ * `display_name`, `score`) to `*out_page`; read them with
+ * `crm_page_item_str(page, i, "display_name", &s)`; free the page with
+ * `crm_page_free`. Statuses: as `crm_party_search`. Thread-safe.
+ */
+crm_status crm_party_suggest(const crm_db *db,
+                             const char *text,
+                             const char *filter_json,
+                             size_t limit,
+                             crm_page **out_page);
+
+/**
  * Scan the active parties of one `kind` (`"person"`, `"organization"`;
  * NULL: both) for likely duplicates, best first, with a `MatchConfig`
  * JSON object (may be NULL: the defaults; missing keys take their

@@ -912,6 +912,11 @@ pub struct SearchArgs {
     /// At most this many hits (1 to 1000).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Light hits, as for type-ahead: score, name, kind and id only (the
+    /// same hits in the same order, without reading the rest of each
+    /// party).
+    #[arg(long)]
+    pub light: bool,
 }
 
 #[derive(Debug, Subcommand)]

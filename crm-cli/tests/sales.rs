@@ -362,6 +362,28 @@ fn sales_commands_on_a_fresh_base() {
     let hits = ok_json(db, &["search", "berz"]);
     assert_eq!(hits[0]["party"]["display_name"], "Anna Bērziņa");
     assert!(ok(db, &["search", "acme", "--kind", "organization"]).contains("Acme SIA"));
+
+    // --light: the same hits in the same order, id, kind, name and score only.
+    let searches: [&[&str]; 3] =
+        [&["search", "a"], &["search", "acme", "--kind", "organization"], &["search", "a", "--limit", "1"]];
+    for args in searches {
+        let hits = ok_json(db, args);
+        let light = ok_json(db, &[args, &["--light"]].concat());
+        let hits = hits.as_array().expect("hits");
+        let light = light.as_array().expect("suggestions");
+        assert!(!light.is_empty(), "{args:?} finds something");
+        assert_eq!(light.len(), hits.len());
+        for (s, h) in light.iter().zip(hits) {
+            assert_eq!(s["id"], h["party"]["id"]);
+            assert_eq!(s["kind"], h["party"]["kind"]);
+            assert_eq!(s["display_name"], h["party"]["display_name"]);
+            assert_eq!(s["score"], h["score"]);
+            assert_eq!(s.as_object().expect("an object").len(), 4, "{s}");
+        }
+    }
+    let table = ok(db, &["search", "berz", "--light"]);
+    assert!(table.contains("Anna Bērziņa") && table.contains("person") && table.contains(" hits"), "{table}");
+    assert!(ok(db, &["search", "zzzz", "--light"]).contains("Nothing matches"));
 }
 
 #[test]
@@ -403,6 +425,8 @@ fn bad_input_fails_naming_the_field() {
     fails(db, &["timeline", &party, "--from", "yesterday"], "from");
     fails(db, &["report", "revenue", "--convert-to", "EUR"], "rates");
     fails(db, &["search", "--", "-:*"], "text");
+    fails(db, &["search", "--light", "--", "-:*"], "text");
+    fails(db, &["search", "berz", "--light", "--limit", "0"], "limit");
     fails(db, &["dedup", "undo", "not-an-id"], "merge_id");
     fails(db, &["report"], "report");
 }

@@ -42,6 +42,33 @@ pub extern "C" fn crm_party_search(
     })
 }
 
+/// The hits of `crm_party_search`, with the same arguments and in the same
+/// order, as light suggestions for type-ahead: the rest of each party
+/// (contact points, roles, tags, custom values) is not read.
+///
+/// On success writes a page of `PartySuggestion` objects (`id`, `kind`,
+/// `display_name`, `score`) to `*out_page`; read them with
+/// `crm_page_item_str(page, i, "display_name", &s)`; free the page with
+/// `crm_page_free`. Statuses: as `crm_party_search`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_party_suggest(
+    db: *const crm_db,
+    text: *const c_char,
+    filter_json: *const c_char,
+    limit: usize,
+    out_page: *mut *mut crm_page,
+) -> crm_status {
+    guard(|| {
+        let c = crm(db)?;
+        out(out_page, "out_page")?;
+        let t = self::text(text, "text")?;
+        let filter: PartyFilter = json_or_default(filter_json, "filter_json")?;
+        let q = SearchQuery { text: t.to_string(), filter, limit: if limit == 0 { 20 } else { limit } };
+        let found = c.suggest_parties(&q)?;
+        give_page(out_page, &found, None)
+    })
+}
+
 /// Scan the active parties of one `kind` (`"person"`, `"organization"`;
 /// NULL: both) for likely duplicates, best first, with a `MatchConfig`
 /// JSON object (may be NULL: the defaults; missing keys take their

@@ -21,6 +21,21 @@ record! {
 }
 
 record! {
+    /// A party found by a search, light, for type-ahead: its id, kind,
+    /// name and relevance, without the rest of the party.
+    PartySuggestion(crm_core::PartySuggestion) as "PartySuggestion";
+    repr(id, kind, display_name, score);
+    {
+        id(s, py) -> String = sid(&s.id);
+        /// "person" or "organization".
+        kind(s, py) -> &'static str = s.kind.as_str();
+        display_name(s, py) -> String = s.display_name.clone();
+        /// As `SearchHit.score`.
+        score(s, py) -> f64 = s.score;
+    }
+}
+
+record! {
     /// What a merge did.
     MergeOutcome(crm_core::MergeOutcome) as "MergeOutcome";
     repr(merge_id, survivor);

@@ -42,7 +42,7 @@ use analytics::{
     OfferEvaluation, PurchaseSummary, RevenueRow, RfmScore, Table, WinModelReport, WinPrediction,
 };
 use convert::*;
-use dedup::{DuplicateCandidate, DuplicatePair, MergeOutcome, MergeRecord, SearchHit};
+use dedup::{DuplicateCandidate, DuplicatePair, MergeOutcome, MergeRecord, PartySuggestion, SearchHit};
 use errors::{IntoPyResult, guard, type_error};
 use import::{CsvMapping, ImportProgress, ImportReport, Reject};
 use records::*;
@@ -378,6 +378,23 @@ fn party_filter<'py>(fields: Fields<'py>) -> PyResult<(PartyFilter, Fields<'py>)
         }
     }
     Ok((q, rest))
+}
+
+/// A search from its text and keyword arguments: the filter plus `limit`.
+fn search_query(text: &Bound<'_, PyAny>, filters: Option<&Bound<'_, PyDict>>, func: &str) -> PyResult<SearchQuery> {
+    let (filter, rest) = party_filter(kwargs_of(filters)?)?;
+    let mut q = SearchQuery { text: convert::text(text, "text")?, filter, ..Default::default() };
+    for (k, x) in rest {
+        match k.as_str() {
+            "limit" => {
+                if !x.is_none() {
+                    q.limit = integer(&x, "limit")?;
+                }
+            }
+            other => return Err(unexpected_kwarg(func, other)),
+        }
+    }
+    Ok(q)
 }
 
 /// A page query: the filter plus sort, descending, the page size and the
@@ -2113,20 +2130,30 @@ impl Crm {
     ) -> PyResult<Vec<SearchHit>> {
         guard(py, || {
             let db = self.handle(py)?;
-            let (filter, rest) = party_filter(kwargs_of(filters)?)?;
-            let mut q = SearchQuery { text: convert::text(text, "text")?, filter, ..Default::default() };
-            for (k, x) in rest {
-                match k.as_str() {
-                    "limit" => {
-                        if !x.is_none() {
-                            q.limit = integer(&x, "limit")?;
-                        }
-                    }
-                    other => return Err(unexpected_kwarg("search_parties", other)),
-                }
-            }
+            let q = search_query(text, filters, "search_parties")?;
             let hits = py.detach(|| db.search_parties(&q)).py_err(py)?;
             Ok(hits.into_iter().map(SearchHit).collect())
+        })
+    }
+
+    /// The hits of `search_parties`, with the same arguments and in the
+    /// same order, as light suggestions for type-ahead (id, kind, display
+    /// name, score), without reading the rest of each party.
+    #[pyo3(
+        signature = (text, **filters),
+        text_signature = "(self, text, *, limit=20, kind=None, role=None, tag=None, country=None, parent_id=None, commercial_id=None, name_prefix=None, custom=None, created_from=None, created_to=None, updated_from=None, updated_to=None, archived=None)"
+    )]
+    fn suggest_parties(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<PartySuggestion>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let q = search_query(text, filters, "suggest_parties")?;
+            let found = py.detach(|| db.suggest_parties(&q)).py_err(py)?;
+            Ok(found.into_iter().map(PartySuggestion).collect())
         })
     }
 
@@ -2927,6 +2954,7 @@ fn _crm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<OrderStatusChange>()?;
     m.add_class::<Order>()?;
     m.add_class::<SearchHit>()?;
+    m.add_class::<PartySuggestion>()?;
     m.add_class::<MergeOutcome>()?;
     m.add_class::<MergeRecord>()?;
     m.add_class::<DuplicatePair>()?;

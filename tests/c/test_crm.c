@@ -2545,6 +2545,64 @@ static void test_search_dedup(void) {
     crm_page_free(page);
     CHECK(page_len_of(crm_party_search(db, "ozols.lv", NULL, 1, &page), &page) == 1);
 
+    /* crm_party_suggest: the hits of crm_party_search, light, same order */
+    NUL(crm_party_suggest(NULL, "bērz", NULL, 10, &page), "db");
+    NUL(crm_party_suggest(db, NULL, NULL, 10, &page), "text");
+    NUL(crm_party_suggest(db, "bērz", NULL, 10, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_party_suggest(db, BAD_UTF8, NULL, 10, &page), CRM_INVALID_UTF8, page);
+    FAILS_UNTOUCHED(crm_party_suggest(db, "bērz", BAD_UTF8, 10, &page), CRM_INVALID_UTF8, page);
+    CHECK(field_is("filter_json"));
+    FAILS_UNTOUCHED(crm_party_suggest(db, "bērz", "{\"kind\": \"robot\"}", 10, &page),
+                    CRM_INVALID_JSON, page);
+    CHECK(field_is("filter_json"));
+    FAILS_UNTOUCHED(crm_party_suggest(db, "bērz", "{\"kind\":", 10, &page), CRM_INVALID_JSON, page);
+    FAILS_UNTOUCHED(crm_party_suggest(db, "", NULL, 10, &page), CRM_VALIDATION, page);
+    CHECK(field_is("text"));
+    FAILS_UNTOUCHED(crm_party_suggest(db, " -:* ", NULL, 10, &page), CRM_VALIDATION, page);
+    CHECK(field_is("text"));
+    FAILS_UNTOUCHED(crm_party_suggest(db, "bērz", NULL, 5000, &page), CRM_VALIDATION, page);
+    CHECK(field_is("limit"));
+    {
+        static const char *const texts[] = {"berz", "Bērz", "ozols.lv", "jānis"};
+        static const char *const filters[] = {NULL, "{\"kind\": \"person\"}"};
+        for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+            for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+                crm_page *hits = NULL;
+                OK(crm_party_search(db, texts[t], filters[f], 0, &hits));
+                OK(crm_party_suggest(db, texts[t], filters[f], 0, &page));
+                CHECK(crm_page_len(page) == crm_page_len(hits));
+                CHECK(crm_page_len(page) > 0);
+                for (size_t i = 0; i < crm_page_len(page) && i < crm_page_len(hits); i++) {
+                    const char *want = NULL, *got = NULL, *want_score = NULL, *got_score = NULL;
+                    OK(crm_page_item_str(hits, i, "party.id", &want));
+                    OK(crm_page_item_str(page, i, "id", &got));
+                    CHECK(streq(got, want));
+                    OK(crm_page_item_str(hits, i, "party.display_name", &want));
+                    OK(crm_page_item_str(page, i, "display_name", &got));
+                    CHECK(streq(got, want));
+                    OK(crm_page_item_str(hits, i, "party.kind", &want));
+                    OK(crm_page_item_str(page, i, "kind", &got));
+                    CHECK(streq(got, want));
+                    OK(crm_page_item_str(hits, i, "score", &want_score));
+                    OK(crm_page_item_str(page, i, "score", &got_score));
+                    CHECK(streq(got_score, want_score));
+                }
+                crm_page_free(hits);
+                crm_page_free(page);
+            }
+        }
+    }
+    OK(crm_party_suggest(db, "Bērz", "{\"kind\": \"organization\"}", 10, &page));
+    CHECK(crm_page_len(page) == 1);
+    OK(crm_page_item_str(page, 0, "display_name", &name));
+    CHECK(streq(name, "Bērziņi un partneri"));
+    OK(crm_page_item_str(page, 0, "id", &name));
+    CHECK(streq(name, third));
+    OK(crm_page_item_str(page, 0, "kind", &name));
+    CHECK(streq(name, "organization"));
+    crm_page_free(page);
+    CHECK(page_len_of(crm_party_suggest(db, "ozols.lv", NULL, 1, &page), &page) == 1);
+
     /* crm_party_find_duplicates */
     NUL(crm_party_find_duplicates(NULL, NULL, NULL, &page), "db");
     NUL(crm_party_find_duplicates(db, NULL, NULL, NULL), "out_page");

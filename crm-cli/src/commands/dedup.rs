@@ -24,7 +24,11 @@ pub fn search(db: &Path, json: bool, a: &SearchArgs, out: &mut dyn Write) -> Res
         custom: custom_values(&crm, a.kind.map(kind), &a.custom)?,
         ..Default::default()
     };
-    let hits = crm.search_parties(&SearchQuery { text: a.text.clone(), filter, limit: a.limit })?;
+    let query = SearchQuery { text: a.text.clone(), filter, limit: a.limit };
+    if a.light {
+        return suggest(&crm, json, &query, out);
+    }
+    let hits = crm.search_parties(&query)?;
     if json {
         return output::json(out, &hits);
     }
@@ -47,6 +51,30 @@ pub fn search(db: &Path, json: bool, a: &SearchArgs, out: &mut dyn Write) -> Res
     }
     output::print_table(out, &t)?;
     writeln!(out, "{} hits", hits.len())?;
+    Ok(())
+}
+
+/// `crm search --light`: the same hits, as suggestions.
+fn suggest(crm: &crm_core::Crm, json: bool, query: &SearchQuery, out: &mut dyn Write) -> Result<()> {
+    let found = crm.suggest_parties(query)?;
+    if json {
+        return output::json(out, &found);
+    }
+    if found.is_empty() {
+        writeln!(out, "Nothing matches {:?}.", query.text)?;
+        return Ok(());
+    }
+    let mut t = output::table(&["score", "name", "kind", "id"]);
+    for s in &found {
+        t.add_row(vec![
+            format!("{:.2}", s.score),
+            s.display_name.clone(),
+            s.kind.as_str().to_string(),
+            s.id.to_string(),
+        ]);
+    }
+    output::print_table(out, &t)?;
+    writeln!(out, "{} hits", found.len())?;
     Ok(())
 }
 

@@ -62,6 +62,7 @@ __all__ = [
     "Participant",
     "Party",
     "PartyIterator",
+    "PartySuggestion",
     "PathStep",
     "Pipeline",
     "PipelineSummary",
@@ -906,6 +907,20 @@ class OrderIterator:
 class SearchHit:
     @property
     def party(self) -> Party: ...
+    @property
+    def score(self) -> float: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class PartySuggestion:
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
     @property
     def score(self) -> float: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -2018,6 +2033,25 @@ class Crm:
         updated_to: Optional[_DateTimeLike] = None,
         archived: Union[str, bool, None] = None,
     ) -> list[SearchHit]: ...
+    def suggest_parties(
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        kind: Optional[str] = None,
+        role: Optional[str] = None,
+        tag: Optional[str] = None,
+        country: Optional[str] = None,
+        parent_id: Optional[_Id] = None,
+        commercial_id: Optional[_Id] = None,
+        name_prefix: Optional[str] = None,
+        custom: Optional[Mapping[str, _CustomInput]] = None,
+        created_from: Optional[_DateTimeLike] = None,
+        created_to: Optional[_DateTimeLike] = None,
+        updated_from: Optional[_DateTimeLike] = None,
+        updated_to: Optional[_DateTimeLike] = None,
+        archived: Union[str, bool, None] = None,
+    ) -> list[PartySuggestion]: ...
 
     # merging and duplicates
     def merge_parties(
