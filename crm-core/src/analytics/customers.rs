@@ -380,23 +380,15 @@ impl Crm {
             .gamma_gamma
             .as_ref()
             .ok_or_else(|| Error::validation("orders", "no customer bought twice: the spend model cannot be fitted"))?;
-        let horizon = f64::from(req.options.periods) * req.options.period_length;
         let bg = &model.bgnbd.params;
         let summaries = &entry.summaries;
+        // Shares the costly part of the predictions between customers of the same x and T.
+        let predictor = clv::ClvPredictor::new(*bg, gg.params, req.options, summaries.iter().map(|s| s.model_input()));
         // (clv, customer's position, P(alive), expected purchases, expected spend)
         let mut values = par_map(summaries, |s| {
-            let input = s.model_input();
             let spend_basis = if s.frequency > 0 { s.mean_repeat_spend } else { s.total_spend as f64 };
-            let expected_average_spend = gg
-                .params
-                .conditional_expected_average_spend(&SpendSummary::new(f64::from(s.frequency), spend_basis))?;
-            Ok((
-                clv::customer_lifetime_value(bg, &gg.params, &input, spend_basis, &req.options)?,
-                0,
-                bg.probability_alive(&input)?,
-                bg.conditional_expected_purchases(&input, horizon)?,
-                expected_average_spend,
-            ))
+            let p = predictor.predict(&s.model_input(), spend_basis)?;
+            Ok((p.lifetime_value, 0, p.probability_alive, p.expected_purchases, p.expected_average_spend))
         })?;
         for (i, v) in values.iter_mut().enumerate() {
             v.1 = i;

@@ -285,21 +285,53 @@ impl BgNbdParams {
             return Ok(0.0);
         }
         let CustomerSummary { frequency: x, recency: tx, age: t_age } = *customer;
-        near_one(self.a, |a| {
-            let BgNbdParams { r, alpha, b, .. } = *self;
-            let z = t / (alpha + t_age + t);
-            // With x = 0 and a + b < 1, c = a + b − 1 is negative and so may
-            // be 2F1: keep its sign.
-            let (sign, ln_f) = signed_ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
-            let ln_term = ln_f - (r + x) * (t / (alpha + t_age)).ln_1p();
-            let numerator = (a + b + x - 1.0) / (a - 1.0) * one_minus_signed_exp(sign, ln_term);
-            let denominator = if x > 0.0 {
-                1.0 + ((a / (b + x - 1.0)).ln() + (r + x) * ((alpha + t_age) / (alpha + tx)).ln()).exp()
-            } else {
-                1.0
-            };
-            Ok(numerator / denominator)
-        })
+        near_one(self.a, |a| Ok(self.conditional_numerator(a, x, t_age, t)? / self.alive_odds(a, x, tx, t_age)))
+    }
+
+    /// The part of E[Y(t) | x, tₓ, T] (equation (10)) that depends on x, T
+    /// and t only, at drop-out shape `a`:
+    /// (a+b+x−1)/(a−1) [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))].
+    pub(crate) fn conditional_numerator(&self, a: f64, x: f64, t_age: f64, t: f64) -> Result<f64> {
+        let BgNbdParams { r, alpha, b, .. } = *self;
+        let z = t / (alpha + t_age + t);
+        // With x = 0 and a + b < 1, c = a + b − 1 is negative and so may
+        // be 2F1: keep its sign.
+        let (sign, ln_f) = signed_ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
+        let ln_term = ln_f - (r + x) * (t / (alpha + t_age)).ln_1p();
+        Ok((a + b + x - 1.0) / (a - 1.0) * one_minus_signed_exp(sign, ln_term))
+    }
+
+    /// The divisor of equation (10), which does not depend on the horizon:
+    /// 1 + δ_{x>0} a/(b+x−1) ((α+T)/(α+tₓ))^{r+x}, at drop-out shape `a`.
+    pub(crate) fn alive_odds(&self, a: f64, x: f64, tx: f64, t_age: f64) -> f64 {
+        let BgNbdParams { r, alpha, b, .. } = *self;
+        if x > 0.0 {
+            1.0 + ((a / (b + x - 1.0)).ln() + (r + x) * ((alpha + t_age) / (alpha + tx)).ln()).exp()
+        } else {
+            1.0
+        }
+    }
+}
+
+/// The drop-out shapes at which the predictions are evaluated, the first
+/// `n` of the array: `a` itself, or 1 ∓ [`A_STEP`] within [`A_NEAR_ONE`] of
+/// the removable singularity at a = 1 (see [`near_one`]).
+pub(crate) fn near_one_points(a: f64) -> ([f64; 2], usize) {
+    if (a - 1.0).abs() < A_NEAR_ONE { ([1.0 - A_STEP, 1.0 + A_STEP], 2) } else { ([a, a], 1) }
+}
+
+/// The prediction from its values at the points of [`near_one_points`]:
+/// the value, or the mean of the two. Rejects a non-finite result.
+pub(crate) fn near_one_combine(values: &[f64]) -> Result<f64> {
+    let v = match values {
+        [lo, hi] => 0.5 * (lo + hi),
+        [v] => *v,
+        _ => f64::NAN,
+    };
+    if v.is_finite() {
+        Ok(v.max(0.0))
+    } else {
+        Err(Error::not_converged(0, "the expected number of purchases is not finite"))
     }
 }
 
@@ -310,12 +342,12 @@ fn near_one<F>(a: f64, f: F) -> Result<f64>
 where
     F: Fn(f64) -> Result<f64>,
 {
-    let v = if (a - 1.0).abs() < A_NEAR_ONE { 0.5 * (f(1.0 - A_STEP)? + f(1.0 + A_STEP)?) } else { f(a)? };
-    if v.is_finite() {
-        Ok(v.max(0.0))
-    } else {
-        Err(Error::not_converged(0, "the expected number of purchases is not finite"))
+    let (points, n) = near_one_points(a);
+    let mut values = [0.0; 2];
+    for (v, &p) in values.iter_mut().zip(&points[..n]) {
+        *v = f(p)?;
     }
+    near_one_combine(&values[..n])
 }
 
 /// Log-likelihood of one customer (inputs already validated).

@@ -39,12 +39,14 @@ mod bgnbd;
 mod error;
 mod gamma_gamma;
 mod optimize;
+mod predict;
 pub mod special;
 
 pub use bgnbd::{BgNbdFit, BgNbdParams, BgNbdStandardErrors, CustomerSummary, fit_bgnbd};
 pub use error::{Error, Result};
 pub use gamma_gamma::{GammaGammaFit, GammaGammaParams, GammaGammaStandardErrors, SpendSummary, fit_gamma_gamma};
 pub use optimize::FitOptions;
+pub use predict::{ClvPredictor, CustomerPrediction};
 
 use serde::{Deserialize, Serialize};
 
@@ -128,7 +130,8 @@ pub fn customer_lifetime_value(
 }
 
 /// [`customer_lifetime_value`] for many customers; `mean_spends[i]` belongs
-/// to `customers[i]`.
+/// to `customers[i]`. The same values, computed with a [`ClvPredictor`]:
+/// the costly part is shared between customers of the same x and T.
 ///
 /// # Errors
 /// As [`customer_lifetime_value`]; a bad summary is named with its index,
@@ -147,6 +150,7 @@ pub fn customer_lifetime_values(
             format!("has {} values for {} customers", mean_spends.len(), customers.len()),
         ));
     }
+    let predictor = ClvPredictor::new(*purchases, *spend, *options, customers.iter().copied());
     customers
         .iter()
         .zip(mean_spends)
@@ -154,7 +158,7 @@ pub fn customer_lifetime_values(
         .map(|(i, (c, &m))| {
             c.validate_at("customers", i)?;
             SpendSummary::new(c.frequency, m).validate_at("customers", i)?;
-            customer_lifetime_value(purchases, spend, c, m, options)
+            predictor.lifetime_value(c, m)
         })
         .collect()
 }
