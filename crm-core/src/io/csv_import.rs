@@ -44,6 +44,10 @@ pub struct ImportProgress {
     pub rejected: u64,
 }
 
+/// The progress callback of an import: called after every batch with the
+/// counts so far; [`ControlFlow::Break`] stops the import.
+pub type OnProgress<'a> = dyn FnMut(&ImportProgress) -> ControlFlow<()> + 'a;
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
@@ -549,7 +553,7 @@ pub(super) fn run(
     input: impl Read,
     options: &CsvOptions,
     mut rejects: Option<&mut dyn std::io::Write>,
-    mut progress: Option<&mut dyn FnMut(&ImportProgress) -> ControlFlow<()>>,
+    mut progress: Option<&mut OnProgress<'_>>,
 ) -> Result<ImportReport> {
     for t in options.mapping.columns.values() {
         check_target(t)?;

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use csv_import::{ImportProgress, ImportReport, Reject};
+pub use csv_import::{ImportProgress, ImportReport, OnProgress, Reject};
 pub use json::{ExportHeader, JsonImportReport};
 pub use vcard::VcardReport;
 
@@ -176,7 +176,7 @@ impl Crm {
         input: impl std::io::Read,
         options: &CsvOptions,
         rejects: Option<&mut dyn std::io::Write>,
-        progress: Option<&mut dyn FnMut(&ImportProgress) -> std::ops::ControlFlow<()>>,
+        progress: Option<&mut OnProgress<'_>>,
     ) -> Result<ImportReport> {
         csv_import::run(self, input, options, rejects, progress)
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Checked;
 use super::error::{Error, Result};
 use super::optimize::{Eval, FitOptions, covariance_from_hessian, minimize_with_restarts};
 use super::special::{digamma, ln_gamma, one_minus_signed_exp, signed_ln_hyp2f1, sum_ln_block, trigamma};
@@ -28,29 +29,9 @@ impl CustomerSummary {
     pub fn new(frequency: f64, recency: f64, age: f64) -> Self {
         CustomerSummary { frequency, recency, age }
     }
+}
 
-    /// Checks the summary; `prefix` names it in errors (`customer`,
-    /// `customers[3]`, …).
-    pub(crate) fn validate(&self, prefix: &str) -> Result<()> {
-        match self.problem() {
-            None => Ok(()),
-            Some((field, reason)) => Err(Error::validation(format!("{prefix}.{field}"), reason)),
-        }
-    }
-
-    /// Checks the summary at `index` of the slice called `list`; the name of
-    /// a bad field is built only on failure.
-    #[inline(always)]
-    pub(crate) fn validate_at(&self, list: &str, index: usize) -> Result<()> {
-        if self.is_valid() {
-            return Ok(());
-        }
-        match self.problem() {
-            None => Ok(()),
-            Some((field, reason)) => Err(Error::validation(format!("{list}[{index}].{field}"), reason)),
-        }
-    }
-
+impl Checked for CustomerSummary {
     /// Whether the summary is valid: finite, non-negative, a whole x,
     /// tₓ ≤ T, and tₓ = 0 when x = 0.
     #[inline(always)]

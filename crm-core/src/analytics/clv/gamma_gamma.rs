@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Checked;
 use super::bgnbd::is_whole;
 use super::error::{Error, Result};
 use super::optimize::{Eval, FitOptions, covariance_from_hessian, minimize_with_restarts};
@@ -29,27 +30,9 @@ impl SpendSummary {
     pub fn new(frequency: f64, mean_spend: f64) -> Self {
         SpendSummary { frequency, mean_spend }
     }
+}
 
-    pub(crate) fn validate(&self, prefix: &str) -> Result<()> {
-        match self.problem() {
-            None => Ok(()),
-            Some((field, reason)) => Err(Error::validation(format!("{prefix}.{field}"), reason)),
-        }
-    }
-
-    /// Checks the summary at `index` of the slice called `list`; the name of
-    /// a bad field is built only on failure.
-    #[inline(always)]
-    pub(crate) fn validate_at(&self, list: &str, index: usize) -> Result<()> {
-        if self.is_valid() {
-            return Ok(());
-        }
-        match self.problem() {
-            None => Ok(()),
-            Some((field, reason)) => Err(Error::validation(format!("{list}[{index}].{field}"), reason)),
-        }
-    }
-
+impl Checked for SpendSummary {
     /// Whether the summary is valid: a finite whole x ≥ 0 and a finite
     /// z̄ ≥ 0, positive when x > 0.
     #[inline(always)]

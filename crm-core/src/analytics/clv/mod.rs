@@ -162,3 +162,33 @@ pub fn customer_lifetime_values(
         })
         .collect()
 }
+
+/// A summary the models check before use (customer, spend).
+pub(crate) trait Checked {
+    /// Whether it is valid; cheap, without allocating.
+    fn is_valid(&self) -> bool;
+
+    /// The first bad field and why, if any.
+    fn problem(&self) -> Option<(&'static str, String)>;
+
+    /// Checks it; `prefix` names it in errors (`customer`, `spend`, …).
+    fn validate(&self, prefix: &str) -> Result<()> {
+        match self.problem() {
+            None => Ok(()),
+            Some((field, reason)) => Err(Error::validation(format!("{prefix}.{field}"), reason)),
+        }
+    }
+
+    /// Checks the summary at `index` of the slice called `list`; the name of
+    /// a bad field is built only on failure.
+    #[inline(always)]
+    fn validate_at(&self, list: &str, index: usize) -> Result<()> {
+        if self.is_valid() {
+            return Ok(());
+        }
+        match self.problem() {
+            None => Ok(()),
+            Some((field, reason)) => Err(Error::validation(format!("{list}[{index}].{field}"), reason)),
+        }
+    }
+}
