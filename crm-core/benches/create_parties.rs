@@ -3,8 +3,8 @@
 //! beside raw rusqlite writing the same rows: per batch one `BEGIN
 //! IMMEDIATE`, the read of the custom field definitions, and per party the
 //! party row, two contact point rows, an audit row and an outbox event with
-//! the party as JSON; from schema 4 on also the party's full-text document
-//! (`search_doc`, `party_fts`) as `search/sql.rs` writes it.
+//! the party as JSON; at the end of the batch the parties' full-text
+//! documents (`search_doc`, `party_fts`) as `search/sql.rs` writes them.
 //!
 //! The raw side is given the values already normalized (lower-case email,
 //! E.164 phone); validating and normalizing them is part of what the library

@@ -2,7 +2,7 @@
 //! streaming, row by row, batches of 1000) from a 1M-row file: rows/s and
 //! the peak memory of the process, beside a raw baseline that reads the
 //! same file with the csv crate and writes the same rows with raw rusqlite
-//! the way the import does (`common/write.rs` `raw_import_batch`): one
+//! the way the import does (`common/write.rs` `raw_create_with`): one
 //! transaction per batch, cached statements; per person the party, two
 //! contact points, an audit row and an outbox event with the full record;
 //! then the batch's full-text documents. Both sides checkpoint the WAL
@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use common::Recorder;
 use common::base::simple_person;
-use common::write::{RawPerson, raw_import_batch};
+use common::write::{RawPerson, raw_create_with};
 use criterion::{Criterion, Throughput};
 use crm_core::{Crm, CsvMapping, CsvOptions, ImportMode};
 
@@ -89,13 +89,13 @@ fn import_raw(path: &Path, input: impl std::io::Read, fts: bool) -> u64 {
             phone,
         });
         if batch.len() == BATCH {
-            raw_import_batch(&mut conn, &batch, fts);
+            raw_create_with(&mut conn, &batch, fts);
             n += batch.len() as u64;
             batch.clear();
         }
     }
     if !batch.is_empty() {
-        raw_import_batch(&mut conn, &batch, fts);
+        raw_create_with(&mut conn, &batch, fts);
         n += batch.len() as u64;
     }
     n
