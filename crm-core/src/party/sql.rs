@@ -280,46 +280,22 @@ pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
     Ok(None)
 }
 
-/// Parties by id, each with everything it holds, in the order of `ids`
-/// (ids of merged parties resolve to their survivors; unknown ids are left
-/// out): one query per chunk of ids for the rows and for each kind of child.
-pub(crate) fn get_parties(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Party>> {
-    let mut found: std::collections::HashMap<Uuid, Party> = std::collections::HashMap::with_capacity(ids.len());
-    let mut merged = Vec::new();
+/// Parties by id, each with everything it holds, by id: one query per chunk
+/// of ids for the rows and for each kind of child. Unknown ids and parties
+/// merged away are left out (their ids resolve through [`get_party`]).
+pub(crate) fn get_parties(conn: &Connection, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Party>> {
+    let mut found = Vec::with_capacity(ids.len());
     for chunk in crate::store::id_chunks(ids) {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {PARTY_COLUMNS} FROM party p WHERE p.id IN ({})",
+            "SELECT {PARTY_COLUMNS} FROM party p WHERE p.id IN ({}) AND p.merged_into IS NULL",
             crate::store::placeholders(chunk.len())
         ))?;
-        let mut rows = stmt.query(params_from_iter(chunk.iter()))?;
-        while let Some(r) = rows.next()? {
-            match r.get::<_, Option<Uuid>>(20)? {
-                Some(_) => merged.push(r.get::<_, Uuid>(0)?),
-                None => {
-                    let p = party_from_row(r)?;
-                    found.insert(p.id, p);
-                }
-            }
+        for p in stmt.query_map(params_from_iter(chunk.iter()), party_from_row)? {
+            found.push(p?);
         }
     }
-    let mut out: Vec<Party> = ids.iter().filter_map(|id| found.remove(id)).collect();
-    load_children_many(conn, &mut out)?;
-    if merged.is_empty() {
-        return Ok(out);
-    }
-    // Rare: resolve tombstones one by one, keeping the order of `ids`.
-    let mut by_id: std::collections::HashMap<Uuid, Party> = out.into_iter().map(|p| (p.id, p)).collect();
-    let mut ordered = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(p) = by_id.remove(id) {
-            ordered.push(p);
-        } else if merged.contains(id)
-            && let Some(p) = get_party(conn, *id)?
-        {
-            ordered.push(p);
-        }
-    }
-    Ok(ordered)
+    load_children_many(conn, &mut found)?;
+    Ok(found.into_iter().map(|p| (p.id, p)).collect())
 }
 
 /// A party to change: it must exist and not have been merged away.

@@ -175,8 +175,7 @@ impl Crm {
         self.store.read(|c| {
             let found = sql::search(c, &tiers, &plan)?;
             let ids: Vec<Uuid> = found.iter().map(|f| f.id).collect();
-            let mut parties: std::collections::HashMap<Uuid, Party> =
-                crate::party::sql::get_parties(c, &ids)?.into_iter().map(|p| (p.id, p)).collect();
+            let mut parties = crate::party::sql::get_parties(c, &ids)?;
             Ok(found
                 .into_iter()
                 .filter_map(|f| parties.remove(&f.id).map(|party| SearchHit { party, score: f.score }))
