@@ -67,8 +67,8 @@ pub use interaction::{
     ParticipantRole, RecordLink, Task, TaskPatch, TaskPriority, TaskStatus, TimelineQuery,
 };
 pub use io::{
-    CsvMapping, CsvOptions, ExportHeader, ImportMode, ImportProgress, ImportReport, JsonImportReport, OnProgress,
-    Reject, UpsertKey, VcardReport,
+    CsvMapping, CsvOptions, ExportHeader, ImportLoad, ImportMode, ImportProgress, ImportReport, JsonImportReport,
+    OnProgress, Reject, UpsertKey, VcardReport,
 };
 pub use party::{
     ArchivedFilter, CompetitorRole, ContactKind, ContactPoint, ContactPointPatch, ContactValue, CustomerRole,

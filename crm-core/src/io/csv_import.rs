@@ -7,7 +7,7 @@ use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{CsvOptions, ImportMode, UpsertKey, check_target, sql};
+use super::{CsvOptions, ImportMode, UpsertKey, bulk, check_target, sql};
 use crate::Crm;
 use crate::custom::{CustomValue, FieldDef};
 use crate::error::{Error, Result};
@@ -62,6 +62,11 @@ pub struct ImportReport {
     /// The progress callback stopped the import before the end of the input.
     #[serde(default)]
     pub stopped: bool,
+    /// Some of the rows were loaded in bulk: one transaction, with the
+    /// name, contact-value and tag indexes built at its end (see
+    /// [`ImportLoad`](super::ImportLoad)).
+    #[serde(default)]
+    pub bulk: bool,
     /// The encoding read.
     pub encoding: String,
     /// The delimiter read.
@@ -634,31 +639,80 @@ pub(super) fn run(
     let mut stopped = false;
     let region = region.as_deref();
     let _checkpoints = crm.store.bulk_checkpoints(CHECKPOINT_PAGES);
+    let mut chooser = bulk::Chooser::new(options.load);
+    // An import keyed by email or phone reads the contact values.
+    let keep: &[&str] = if matches!(key, UpsertKey::Email | UpsertKey::Phone) { &[bulk::CONTACT_VALUES] } else { &[] };
+    let mut bulk_loaded = false;
     match options.mode {
-        ImportMode::RowByRow => loop {
-            let mut rejected = Vec::new();
-            let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
-            if !batch.is_empty() {
+        ImportMode::RowByRow => {
+            // Batches in transactions of their own, until the import is
+            // large enough beside the base to load the rest in bulk.
+            let mut rest_in_bulk = None;
+            loop {
+                let mut rejected = Vec::new();
+                let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
+                if !batch.is_empty() {
+                    if crm.store.read(|c| chooser.bulk_now(c, counts.rows, counts.created))? {
+                        rest_in_bulk = Some((batch, rejected, done));
+                        break;
+                    }
+                    crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
+                        write_batch(tx, batch, &key, region, &mut counts, &mut rejected)
+                    })?;
+                }
+                rejected.sort_by_key(|r| r.0.line);
+                note_rejects(&mut rejected, &mut counts, &mut rejects)?;
+                let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
+                if done {
+                    break;
+                }
+                if stop {
+                    stopped = true;
+                    break;
+                }
+            }
+            if let Some(first) = rest_in_bulk {
+                bulk_loaded = true;
                 crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
-                    write_batch(tx, batch, &key, region, &mut counts, &mut rejected)
+                    let deferred = bulk::Deferred::drop_indexes(tx, keep)?;
+                    let mut next = Some(first);
+                    loop {
+                        let (batch, mut rejected, done) = match next.take() {
+                            Some(first) => first,
+                            None => {
+                                let mut rejected = Vec::new();
+                                let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
+                                (batch, rejected, done)
+                            }
+                        };
+                        write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
+                        // The rows rejected are final: the good ones are
+                        // committed at the end, whatever comes after.
+                        rejected.sort_by_key(|r| r.0.line);
+                        note_rejects(&mut rejected, &mut counts, &mut rejects)?;
+                        let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
+                        if done {
+                            break;
+                        }
+                        if stop {
+                            stopped = true;
+                            break;
+                        }
+                    }
+                    if options.dry_run { Ok(()) } else { deferred.rebuild(tx) }
                 })?;
             }
-            rejected.sort_by_key(|r| r.0.line);
-            note_rejects(&mut rejected, &mut counts, &mut rejects)?;
-            let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
-            if done {
-                break;
-            }
-            if stop {
-                stopped = true;
-                break;
-            }
-        },
+        }
         ImportMode::AllOrNothing => {
             let mut rejected = Vec::new();
             let any_bad = crm.store.write_decide(&crm.actor, |tx| {
+                let mut deferred = None;
                 loop {
                     let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
+                    if deferred.is_none() && chooser.bulk_now(tx.conn(), counts.rows, counts.created)? {
+                        deferred = Some(bulk::Deferred::drop_indexes(tx, keep)?);
+                        bulk_loaded = true;
+                    }
                     write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
                     let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
                     if done {
@@ -670,7 +724,12 @@ pub(super) fn run(
                     }
                 }
                 let any_bad = !rejected.is_empty();
-                Ok((any_bad, !any_bad && !stopped && !options.dry_run))
+                let commit = !any_bad && !stopped && !options.dry_run;
+                // A rollback brings the indexes back as they were.
+                if let (true, Some(deferred)) = (commit, deferred) {
+                    deferred.rebuild(tx)?;
+                }
+                Ok((any_bad, commit))
             })?;
             rejected.sort_by_key(|r| r.0.line);
             note_rejects(&mut rejected, &mut counts, &mut rejects)?;
@@ -682,6 +741,7 @@ pub(super) fn run(
         rejects: kept,
         rolled_back,
         stopped,
+        bulk: bulk_loaded,
         encoding: encoding.name().to_string(),
         delimiter: delimiter as char,
     })

@@ -49,6 +49,8 @@ pub(crate) struct Store {
     /// bases; an in-memory base has no other connection).
     watch: Option<Mutex<Connection>>,
     writer: Mutex<Connection>,
+    /// The thread holding `writer` ([`this_thread`]), 0 when none.
+    writer_thread: AtomicU64,
     /// Write transactions ended on `writer`, counted after each ends.
     writes: AtomicU64,
     next_reader: AtomicUsize,
@@ -63,6 +65,41 @@ const APPLICATION_ID: i32 = 0x4352_4D31; // "CRM1"
 /// places; the longer the WAL between checkpoints, the more of those pages
 /// are copied into the file once for many writes instead of once each.
 const WAL_AUTOCHECKPOINT: u32 = 4000;
+
+/// A number for the calling thread, unique in the process, never 0.
+fn this_thread() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        static ID: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    ID.with(|id| *id)
+}
+
+/// The writer connection held, with the thread that holds it noted.
+struct WriterGuard<'a> {
+    conn: MutexGuard<'a, Connection>,
+    thread: &'a AtomicU64,
+}
+
+impl Drop for WriterGuard<'_> {
+    fn drop(&mut self) {
+        // Before the lock is released (fields drop after this).
+        self.thread.store(0, Ordering::SeqCst);
+    }
+}
+
+impl std::ops::Deref for WriterGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriterGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic while a connection was held rolled its transaction back (the
@@ -124,6 +161,7 @@ impl Store {
         let watch = read_only()?;
         Ok(Store {
             writer: Mutex::new(writer),
+            writer_thread: AtomicU64::new(0),
             readers,
             watch: Some(Mutex::new(watch)),
             writes: AtomicU64::new(0),
@@ -139,6 +177,7 @@ impl Store {
         migrations::migrate(&conn, APPLICATION_ID)?;
         Ok(Store {
             writer: Mutex::new(conn),
+            writer_thread: AtomicU64::new(0),
             readers: Vec::new(),
             watch: None,
             writes: AtomicU64::new(0),
@@ -148,13 +187,27 @@ impl Store {
         })
     }
 
-    /// A connection for reading: a free reader if there is one, else wait for
-    /// the next one in turn. An in-memory base reads through its one
-    /// connection.
-    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
-        if self.readers.is_empty() {
-            return lock(&self.writer);
+    /// The writer connection, unless this thread holds it already: a write
+    /// (or an in-memory base's read) from inside a write of the same handle
+    /// on the same thread, such as an import's progress callback, would
+    /// wait for itself forever, so it fails instead.
+    fn writer(&self) -> Result<WriterGuard<'_>> {
+        let me = this_thread();
+        if self.writer_thread.load(Ordering::SeqCst) == me {
+            return Err(Error::Busy(
+                "this thread is inside a write of this handle (an import's progress callback?), which holds \
+                 the write lock until it ends; write, or read an in-memory base, after it"
+                    .into(),
+            ));
         }
+        let conn = lock(&self.writer);
+        self.writer_thread.store(me, Ordering::SeqCst);
+        Ok(WriterGuard { conn, thread: &self.writer_thread })
+    }
+
+    /// A reader connection: a free one if there is one, else wait for the
+    /// next one in turn. Only for a base with readers (a file).
+    fn reader(&self) -> MutexGuard<'_, Connection> {
         // The first free reader: a caller on one thread keeps using the same
         // connection, whose page cache is warm; concurrent callers spread out.
         for r in &self.readers {
@@ -187,7 +240,9 @@ impl Store {
     /// than the writes.
     pub(crate) fn bulk_checkpoints(&self, pages: u32) -> BulkCheckpoints<'_> {
         // A failure leaves the default, which is only slower.
-        let _ = lock(&self.writer).pragma_update(None, "wal_autocheckpoint", pages);
+        if let Ok(w) = self.writer() {
+            let _ = w.pragma_update(None, "wal_autocheckpoint", pages);
+        }
         BulkCheckpoints(self)
     }
 
@@ -198,6 +253,10 @@ impl Store {
 
     /// Run `f` on a read snapshot: one read transaction for all its queries.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.readers.is_empty() {
+            // An in-memory base reads through its one connection.
+            return in_snapshot(&*self.writer()?, f);
+        }
         in_snapshot(&self.reader(), f)
     }
 
@@ -290,7 +349,7 @@ impl Store {
         if self.options.read_only {
             return Err(Error::ReadOnly("the base was opened read-only".into()));
         }
-        let mut conn = lock(&self.writer);
+        let mut conn = self.writer()?;
         let out = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Stored times have microsecond precision; so has the clock reading.
@@ -316,7 +375,9 @@ pub(crate) struct BulkCheckpoints<'a>(&'a Store);
 
 impl Drop for BulkCheckpoints<'_> {
     fn drop(&mut self) {
-        let _ = lock(&self.0.writer).pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT);
+        if let Ok(w) = self.0.writer() {
+            let _ = w.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT);
+        }
     }
 }
 
