@@ -182,9 +182,12 @@ typedef struct crm_page crm_page;
  * batches done so far stay; all or nothing, nothing stays. The report then
  * has `"stopped": true`.
  *
- * The callback runs on the thread that called the import. It must not
- * write to the base (an all-or-nothing import calls it inside the
- * import's transaction); reading is allowed.
+ * The callback runs on the thread that called the import. An
+ * all-or-nothing import, and an import loading in bulk, call it inside
+ * the import's write transaction: a write through the importing handle
+ * from the callback (or a read of an in-memory base) then fails with
+ * `CRM_BUSY` instead of waiting for the import; reading a file base
+ * works, and shows the last commit before that transaction.
  */
 typedef int (*crm_progress_fn)(const char *progress_json, void *user_data);
 
@@ -1091,11 +1094,16 @@ crm_status crm_task_list_overdue(const crm_db *db,
  * `{"mapping": {"columns": {"First": "given_name", "Last":
  * "family_name", "E-mail": "email"}, "default_kind": "person", "key":
  * {"by": "email"}}, "delimiter": ";", "encoding": "windows-1251",
- * "mode": "row_by_row", "dry_run": false, "batch_size": 1000}` (every
- * key optional but `mapping`; the delimiter and the encoding are detected
- * when absent; `key` is `{"by": "none"}`, `{"by": "email"}`, `{"by":
- * "phone"}`, `{"by": "vat_number"}` or `{"by": "custom", "field":
- * "erp_id"}`; `mode` is `"row_by_row"` or `"all_or_nothing"`).
+ * "mode": "row_by_row", "dry_run": false, "batch_size": 1000, "load":
+ * "auto"}` (every key optional but `mapping`; the delimiter and the
+ * encoding are detected when absent; `key` is `{"by": "none"}`, `{"by":
+ * "email"}`, `{"by": "phone"}`, `{"by": "vat_number"}` or `{"by":
+ * "custom", "field": "erp_id"}`; `mode` is `"row_by_row"` or
+ * `"all_or_nothing"`; `load` is `"auto"`, `"batches"` or `"bulk"`: a bulk
+ * load writes the rest of the import in one transaction and builds the
+ * name, contact-value and tag indexes at its end, far faster for large
+ * files, and `"auto"` turns to it once the rows read reach a sixteenth of
+ * the parties the base held).
  *
  * Bad rows are reported with their line (1 is the header), field and
  * reason while the good rows import (row by row), or nothing imports
@@ -1109,7 +1117,7 @@ crm_status crm_task_list_overdue(const crm_db *db,
  * On success writes the `ImportReport` as JSON to `*out_report_json`
  * (`{"rows", "created", "updated", "unchanged", "rejected", "rejects":
  * [{"line", "field", "reason"}] (the first 1000), "rolled_back", "stopped",
- * "encoding", "delimiter"}`); free it with `crm_string_free`. In row by
+ * "bulk", "encoding", "delimiter"}`); free it with `crm_string_free`. In row by
  * row mode, batches written before a failure stay written. Statuses:
  * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_JSON`,
  * `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`mapping.columns`: an unknown

@@ -231,6 +231,26 @@ fn csv_dry_run_writes_nothing() {
 }
 
 #[test]
+fn csv_load_in_bulk_or_in_batches() {
+    let (dir, db) = temp();
+    let csv = people_csv(dir.path(), "people.csv", "Berzina");
+    for (load, bulk) in [("batches", false), ("bulk", true)] {
+        let mut args = vec!["import", "csv", path(&csv), "--load", load, "--key", "email"];
+        args.extend_from_slice(MAP);
+        let report = ok_json(&db, &args);
+        assert_eq!(report["bulk"], bulk, "{report}");
+        assert_eq!(report["rejected"].as_u64(), Some(2), "{report}");
+        let text = ok(&db, &args);
+        assert!(text.contains(if bulk { "in bulk" } else { "in batches" }), "{text}");
+    }
+    // Imported once, the rest unchanged: the key is the email.
+    assert_eq!(count(&db), 2);
+    let r = crm(&db, &["import", "csv", path(&csv), "--load", "fast"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("fast"), "{}", r.stderr);
+}
+
+#[test]
 fn csv_errors_and_all_or_nothing() {
     let (dir, db) = temp();
     let csv = people_csv(dir.path(), "people.csv", "Berzina");

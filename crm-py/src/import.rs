@@ -62,6 +62,9 @@ record! {
         rolled_back(s, py) -> bool = s.rolled_back;
         /// `progress` returned False before the end of the input.
         stopped(s, py) -> bool = s.stopped;
+        /// Rows were loaded in bulk, the indexes built at the end (see
+        /// `load=`).
+        bulk(s, py) -> bool = s.bulk;
         /// The encoding read ("UTF-8", "windows-1251", …).
         encoding(s, py) -> String = s.encoding.clone();
         /// The delimiter read.
@@ -162,6 +165,7 @@ pub(crate) fn csv_options(
     mode: Option<&Bound<'_, PyAny>>,
     dry_run: bool,
     batch_size: Option<usize>,
+    load: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<CsvOptions> {
     let mut o = CsvOptions { mapping, delimiter, encoding, dry_run, ..Default::default() };
     if let Some(m) = mode.filter(|m| !m.is_none()) {
@@ -169,6 +173,9 @@ pub(crate) fn csv_options(
     }
     if let Some(b) = batch_size {
         o.batch_size = b;
+    }
+    if let Some(l) = load.filter(|l| !l.is_none()) {
+        o.load = enum_value(l, "load")?;
     }
     Ok(o)
 }

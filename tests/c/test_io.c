@@ -334,6 +334,20 @@ static void test_csv(crm_db *db) {
     CHECK(contains(report, "\"line\":3"));
     crm_string_free(report);
     CHECK(count_of(db, NULL) == 3);
+
+    /* A bulk load: the report says so, the rows are found by name and email. */
+    const char *bulk = "First;Last;E-mail;Tags\nLiis;Tamm;liis@tamm.ee;bulk\nMari;Maasikas;mari@ee.ee;bulk\n";
+    OK(crm_import_csv_buffer(db, bulk, strlen(bulk), "{\"mapping\":" PEOPLE ",\"load\":\"bulk\"}",
+                             NULL, NULL, NULL, &report));
+    CHECK(contains(report, "\"bulk\":true") && json_int(report, "created") == 2);
+    crm_string_free(report);
+    CHECK(count_of(db, "{\"tag\":\"bulk\"}") == 2);
+    CHECK(first_hit(db, "mari@ee.ee", name, sizeof name) && streq(name, "Mari Maasikas"));
+    /* An unknown way of loading is refused, and nothing is read. */
+    FAILS_ON(crm_import_csv_buffer(db, bulk, strlen(bulk), "{\"mapping\":" PEOPLE ",\"load\":\"fast\"}",
+                                   NULL, NULL, NULL, &report),
+             CRM_INVALID_JSON, "options_json", report);
+    CHECK(count_of(db, NULL) == 5);
 }
 
 /* ------------------------------------------------------------ mappings */

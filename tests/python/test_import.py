@@ -104,6 +104,41 @@ def test_progress_is_called_after_every_batch(db: crm.Crm) -> None:
     assert seen[-1].to_dict() == {"rows": 10, "created": 10, "updated": 0, "unchanged": 0, "rejected": 0}
 
 
+def test_load_in_bulk_or_in_batches(db: crm.Crm, tmp_path: Path) -> None:
+    # An empty base and more than a thousand rows: "auto" turns to bulk.
+    report = db.import_csv(big_csv(2500), mapping=BIG_MAPPING, batch_size=500)
+    assert report.bulk and report.created == 2500
+    assert report.to_dict()["bulk"] is True
+    assert db.count_parties(name_prefix="Person2499") == 1
+    assert [h.party.given_name for h in db.search_parties("person1234@example.com")] == ["Person1234"]
+    # The same file again in batches: keyed by email, nothing new.
+    again = db.import_csv(big_csv(2500), mapping=BIG_MAPPING, load="batches")
+    assert not again.bulk and (again.created, again.unchanged) == (0, 2500)
+    with crm.open(tmp_path / "small.db") as small:
+        assert small.import_csv(big_csv(3), mapping=BIG_MAPPING, load="bulk").bulk
+        assert not small.import_csv(big_csv(5), mapping=BIG_MAPPING).bulk
+    with pytest.raises(crm.ValidationError) as e:
+        db.import_csv(big_csv(3), mapping=BIG_MAPPING, load="fast")
+    assert e.value.field == "load"
+    # The callback of a bulk load runs inside its write: a write through the
+    # same handle raises BusyError instead of waiting for the import.
+    raised: list[type] = []
+    with crm.open(tmp_path / "busy.db") as busy:
+
+        def write_inside(p: crm.ImportProgress) -> None:
+            try:
+                busy.create_person(given_name="Inside", family_name="Callback")
+            except crm.CrmError as e:
+                raised.append(type(e))
+
+        report = busy.import_csv(
+            big_csv(1500), mapping=BIG_MAPPING, batch_size=500, load="bulk", progress=write_inside
+        )
+        assert report.bulk and raised == [crm.BusyError] * 3
+        busy.create_person(given_name="After", family_name="Import")
+        assert busy.count_parties() == 1501
+
+
 def test_progress_returning_false_stops_the_import(db: crm.Crm, tmp_path: Path) -> None:
     seen: list[int] = []
 

@@ -223,6 +223,7 @@ fn import_csv(db: &Path, json: bool, a: &ImportCsvArgs, out: &mut dyn Write) -> 
         mode: if a.all_or_nothing { ImportMode::AllOrNothing } else { ImportMode::RowByRow },
         dry_run: a.dry_run,
         batch_size: a.batch as usize,
+        load: a.load.into(),
     };
     let (input, len) = open_input(&a.file)?;
     let mut rejects = a.rejects.as_ref().map(|p| RejectsFile { path: p.clone(), file: None });
@@ -280,6 +281,7 @@ fn print_csv_report(out: &mut dyn Write, a: &ImportCsvArgs, r: &ImportReport, sa
         ("encoding", r.encoding.clone()),
         ("delimiter", delimiter_name(r.delimiter)),
         ("rolled back", rolled_back),
+        ("loaded", if r.bulk { "in bulk" } else { "in batches" }.to_string()),
     ];
     output::print_table(out, &output::fields_table(&rows))?;
     if a.dry_run {

@@ -34,6 +34,12 @@ pub fn raw_create(conn: &mut Connection, batch: &[RawPerson]) {
 /// first.
 pub fn raw_create_with(conn: &mut Connection, batch: &[RawPerson], fts: bool) {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
+    raw_write(&tx, batch, fts);
+    tx.commit().unwrap();
+}
+
+/// The writes of [`raw_create_with`] in a transaction under way.
+pub fn raw_write(tx: &Connection, batch: &[RawPerson], fts: bool) {
     {
         let mut defs = tx
             .prepare_cached(
@@ -119,7 +125,6 @@ pub fn raw_create_with(conn: &mut Connection, batch: &[RawPerson], fts: bool) {
             }
         }
     }
-    tx.commit().unwrap();
 }
 
 /// The record as JSON, the shape and size of the library's serialized

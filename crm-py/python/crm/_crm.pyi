@@ -1433,6 +1433,8 @@ class ImportReport:
     @property
     def stopped(self) -> bool: ...
     @property
+    def bulk(self) -> bool: ...
+    @property
     def encoding(self) -> str: ...
     @property
     def delimiter(self) -> str: ...
@@ -2139,6 +2141,7 @@ class Crm:
         mode: Literal["row_by_row", "all_or_nothing"] = "row_by_row",
         dry_run: bool = False,
         batch_size: int = 1000,
+        load: Literal["auto", "batches", "bulk"] = "auto",
         rejects: Union[_Path, IO[bytes], IO[str], None] = None,
         progress: Optional[Callable[[ImportProgress], object]] = None,
     ) -> ImportReport: ...
