@@ -131,11 +131,16 @@ fn a_bulk_upsert_by_email_updates_instead_of_duplicating() {
 #[test]
 fn a_stopped_bulk_load_keeps_the_rows_done_with_their_indexes() {
     let b = temp_base();
-    let mut progress =
-        |p: &ImportProgress| if p.rows >= 1500 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) };
+    let mut seen = Vec::new();
+    let mut progress = |p: &ImportProgress| {
+        seen.push((p.rows, p.created + p.rejected));
+        if p.rows >= 1500 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    };
     let o = options(ImportLoad::Bulk, ImportMode::RowByRow, UpsertKey::None);
     let r = b.crm.import_csv(csv(3000).as_bytes(), &o, None, Some(&mut progress)).unwrap();
     assert!(r.stopped && r.bulk && !r.rolled_back);
+    // The batch read ahead while one is written is not counted.
+    assert_eq!(seen, [(500, 500), (1000, 1000), (1500, 1500)]);
     assert_eq!(r.counts.rows, 1500);
     assert_eq!(b.crm.count_parties(&PartyFilter::default()).unwrap(), r.counts.created);
     assert_eq!(indexes(&b.path), indexes(&temp_base().path));

@@ -363,11 +363,24 @@ fn write_batch(
     // The definitions once per batch, read in its transaction.
     let defs = crate::custom::sql::load_defs(tx.conn())?;
     let items = validate(rows, key, &defs, region, tx.now.date_naive())?;
+    write_items(tx, items, key, &defs, region, counts, rejected)
+}
+
+/// Write a batch validated by [`validate`] against `defs`.
+fn write_items(
+    tx: &Tx<'_>,
+    items: Vec<Item>,
+    key: &UpsertKey,
+    defs: &[FieldDef],
+    region: Option<&str>,
+    counts: &mut ImportProgress,
+    rejected: &mut Vec<(Reject, Vec<String>)>,
+) -> Result<()> {
     // All documents to write; parties to reindex.
     let mut docs: Vec<(Uuid, PartyDoc)> = Vec::with_capacity(items.len());
     let mut reindex: Vec<Uuid> = Vec::new();
     for Item { line, raw, notes, incoming, new } in items {
-        let found = match incoming.as_ref().map(|p| find_by_key(tx, key, p, &defs, region)) {
+        let found = match incoming.as_ref().map(|p| find_by_key(tx, key, p, defs, region)) {
             None | Some(Ok(None)) => None,
             Some(Ok(Some(id))) => Some(id),
             Some(Err(e)) => {
@@ -425,6 +438,79 @@ fn write_batch(
         search_sql::reindex_party(tx.conn(), id)?;
     }
     Ok(())
+}
+
+/// A batch read from the file and not yet written.
+struct ReadBatch {
+    rows: Vec<Row>,
+    /// The rows that could not be read or mapped.
+    rejected: Vec<(Reject, Vec<String>)>,
+    /// Rows read, not yet in the counts.
+    read: u64,
+    /// The last batch of the file.
+    last: bool,
+}
+
+/// What [`load_rest`] needs of the import's options.
+struct Rest<'a> {
+    batch_size: usize,
+    key: &'a UpsertKey,
+    region: Option<&'a str>,
+}
+
+/// Write `first` and the rest of the file in the transaction under way,
+/// each batch validated on a second thread while the batch before it is
+/// written (validation reads nothing; in bulk no other write comes in, so
+/// the field definitions read once hold to the end). `after` runs after
+/// each batch with the counts and the batch's rejects, and returns whether
+/// to stop. Returns whether it stopped before the end of the file.
+fn load_rest<R: Read>(
+    tx: &Tx<'_>,
+    first: ReadBatch,
+    source: &mut Source<R>,
+    rest: &Rest<'_>,
+    counts: &mut ImportProgress,
+    mut after: impl FnMut(&mut ImportProgress, &mut Vec<(Reject, Vec<String>)>) -> Result<bool>,
+) -> Result<bool> {
+    let defs = crate::custom::sql::load_defs(tx.conn())?;
+    let today = tx.now.date_naive();
+    let Rest { batch_size, key, region } = *rest;
+    let gone = || Error::Io(std::io::Error::other("the thread validating the import's rows ended"));
+    std::thread::scope(|scope| {
+        let (to_worker, rows_in) = std::sync::mpsc::sync_channel::<Vec<Row>>(1);
+        let (items_out, from_worker) = std::sync::mpsc::sync_channel::<Result<Vec<Item>>>(1);
+        let defs = &defs;
+        scope.spawn(move || {
+            for rows in rows_in {
+                if items_out.send(validate(rows, key, defs, region, today)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut cur = first;
+        to_worker.send(std::mem::take(&mut cur.rows)).map_err(|_| gone())?;
+        loop {
+            // Read the next batch and hand it over before writing this one.
+            let next = if cur.last {
+                None
+            } else {
+                let (mut read, mut rejected) = (ImportProgress::default(), Vec::new());
+                let (rows, last) = source.next_batch(batch_size, &mut rejected, &mut read)?;
+                to_worker.send(rows).map_err(|_| gone())?;
+                Some(ReadBatch { rows: Vec::new(), rejected, read: read.rows, last })
+            };
+            let items = from_worker.recv().map_err(|_| gone())??;
+            counts.rows += cur.read;
+            let mut rejected = cur.rejected;
+            write_items(tx, items, key, defs, region, counts, &mut rejected)?;
+            let stop = after(counts, &mut rejected)?;
+            match next {
+                None => return Ok(false),
+                Some(_) if stop => return Ok(true),
+                Some(n) => cur = n,
+            }
+        }
+    })
 }
 
 /// A row read: mapped, or rejected with what was read of it.
@@ -671,34 +757,19 @@ pub(super) fn run(
                     break;
                 }
             }
-            if let Some(first) = rest_in_bulk {
+            if let Some((rows, rejected, last)) = rest_in_bulk {
                 bulk_loaded = true;
                 crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
                     let deferred = bulk::Deferred::drop_indexes(tx, keep)?;
-                    let mut next = Some(first);
-                    loop {
-                        let (batch, mut rejected, done) = match next.take() {
-                            Some(first) => first,
-                            None => {
-                                let mut rejected = Vec::new();
-                                let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
-                                (batch, rejected, done)
-                            }
-                        };
-                        write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
+                    let first = ReadBatch { rows, rejected, read: 0, last };
+                    let rest = Rest { batch_size, key: &key, region };
+                    stopped = load_rest(tx, first, &mut source, &rest, &mut counts, |counts, rejected| {
                         // The rows rejected are final: the good ones are
                         // committed at the end, whatever comes after.
                         rejected.sort_by_key(|r| r.0.line);
-                        note_rejects(&mut rejected, &mut counts, &mut rejects)?;
-                        let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
-                        if done {
-                            break;
-                        }
-                        if stop {
-                            stopped = true;
-                            break;
-                        }
-                    }
+                        note_rejects(rejected, counts, &mut rejects)?;
+                        Ok(progress.as_mut().is_some_and(|f| f(counts).is_break()))
+                    })?;
                     if options.dry_run { Ok(()) } else { deferred.rebuild(tx) }
                 })?;
             }
@@ -708,11 +779,20 @@ pub(super) fn run(
             let any_bad = crm.store.write_decide(&crm.actor, |tx| {
                 let mut deferred = None;
                 loop {
-                    let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
-                    if deferred.is_none() && chooser.bulk_now(tx.conn(), counts.rows, counts.created)? {
+                    let mut read_rejected = Vec::new();
+                    let (batch, done) = source.next_batch(batch_size, &mut read_rejected, &mut counts)?;
+                    if chooser.bulk_now(tx.conn(), counts.rows, counts.created)? {
                         deferred = Some(bulk::Deferred::drop_indexes(tx, keep)?);
                         bulk_loaded = true;
+                        let first = ReadBatch { rows: batch, rejected: read_rejected, read: 0, last: done };
+                        let rest = Rest { batch_size, key: &key, region };
+                        stopped = load_rest(tx, first, &mut source, &rest, &mut counts, |counts, batch_rejected| {
+                            rejected.append(batch_rejected);
+                            Ok(progress.as_mut().is_some_and(|f| f(counts).is_break()))
+                        })?;
+                        break;
                     }
+                    rejected.append(&mut read_rejected);
                     write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
                     let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
                     if done {
