@@ -210,3 +210,22 @@ fn a_progress_callback_inside_the_write_fails_to_write_instead_of_hanging() {
     assert_eq!(inside, [true]);
     assert_eq!(mem.count_parties(&PartyFilter::default()).unwrap(), 10);
 }
+
+#[test]
+fn a_whole_base_read_from_json_gets_every_index_back() {
+    let a = temp_base();
+    import(&a, &csv(1200), &options(ImportLoad::Batches, ImportMode::RowByRow, UpsertKey::None));
+    let mut export = Vec::new();
+    a.crm.export_json(&mut export).unwrap();
+    let b = temp_base();
+    let want = indexes(&b.path);
+    // A bad last line: nothing written, the indexes as they were.
+    let mut bad = export.clone();
+    bad.extend_from_slice(b"{\"row\": 1}\n");
+    assert!(b.crm.import_json(&bad[..]).is_err());
+    assert_eq!(b.crm.count_parties(&PartyFilter::default()).unwrap(), 0);
+    assert_eq!(indexes(&b.path), want);
+    b.crm.import_json(&export[..]).unwrap();
+    assert_eq!(indexes(&b.path), want);
+    assert!(contents(&b) == contents(&a), "the same parties in the same order");
+}

@@ -169,7 +169,9 @@ impl Crm {
     /// the same base comes back, ids, versions and history included) or by
     /// [`Crm::export_parties_json`] (parties new to the base are created
     /// with their ids; those already there are left as they are). All or
-    /// nothing: a bad line changes nothing and names its line number.
+    /// nothing: a bad line changes nothing and names its line number. A
+    /// whole base is loaded in bulk: the name, contact-value and tag
+    /// indexes are built at the end of its transaction.
     pub fn import_json(&self, input: impl BufRead) -> Result<JsonImportReport> {
         let mut lines = input.lines();
         let first = lines.next().ok_or_else(|| Error::validation("line 1", "the file is empty"))??;
@@ -198,6 +200,9 @@ impl Crm {
                 return Err(Error::validation("base", "a whole-base export is imported into an empty base"));
             }
             c.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            // Loaded in bulk: the indexes whose entries land at random
+            // places are built at the end (see `bulk`).
+            let deferred = super::bulk::Deferred::drop_indexes(tx, &[])?;
             // The tables a new base fills by itself are replaced by the export's rows.
             c.execute_batch("DELETE FROM relationship_type; DELETE FROM lead_score_rule;")?;
             let mut report = JsonImportReport::default();
@@ -237,6 +242,7 @@ impl Crm {
                 report.written += 1;
             }
             drop(insert);
+            deferred.rebuild(tx)?;
             // The full-text indexes are rebuilt rather than copied.
             crate::search::sql::rebuild(c)?;
             Ok(report)
