@@ -15,12 +15,12 @@ use crate::error::{Error, Result};
 use crate::page::{Cursor, CursorKey, Page};
 use crate::store::{Tx, from_micros, to_micros};
 
-const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
+pub(crate) const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
      p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
      p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key, p.merged_into";
 
 /// A party row without its children.
-fn party_from_row(r: &Row<'_>) -> rusqlite::Result<Party> {
+pub(crate) fn party_from_row(r: &Row<'_>) -> rusqlite::Result<Party> {
     let kind: String = r.get(1)?;
     let size: Option<String> = r.get(11)?;
     Ok(Party {
@@ -278,24 +278,6 @@ pub(crate) fn get_party(conn: &Connection, id: Uuid) -> Result<Option<Party>> {
         }
     }
     Ok(None)
-}
-
-/// Parties by id, each with everything it holds, by id: one query per chunk
-/// of ids for the rows and for each kind of child. Unknown ids and parties
-/// merged away are left out (their ids resolve through [`get_party`]).
-pub(crate) fn get_parties(conn: &Connection, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Party>> {
-    let mut found = Vec::with_capacity(ids.len());
-    for chunk in crate::store::id_chunks(ids) {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {PARTY_COLUMNS} FROM party p WHERE p.id IN ({}) AND p.merged_into IS NULL",
-            crate::store::placeholders(chunk.len())
-        ))?;
-        for p in stmt.query_map(params_from_iter(chunk.iter()), party_from_row)? {
-            found.push(p?);
-        }
-    }
-    load_children_many(conn, &mut found)?;
-    Ok(found.into_iter().map(|p| (p.id, p)).collect())
 }
 
 /// A party to change: it must exist and not have been merged away.
