@@ -17,9 +17,21 @@ use crate::error::{Error, Result};
 use crate::page::{Cursor, CursorKey, Page};
 use crate::store::{Tx, from_micros, to_micros};
 
-pub(crate) const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
-     p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
-     p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key, p.merged_into";
+/// The columns [`party_from_row`] reads, in its order.
+macro_rules! party_row_columns {
+    () => {
+        "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, p.legal_name, \
+         p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, p.country, \
+         p.archived_at, p.created_at, p.updated_at, p.version"
+    };
+}
+
+/// The columns of a party row that [`party_from_row`] reads.
+pub(crate) const PARTY_ROW_COLUMNS: &str = party_row_columns!();
+
+/// [`PARTY_ROW_COLUMNS`], then the sort key (19) and the survivor of a
+/// merge (20).
+const PARTY_COLUMNS: &str = concat!(party_row_columns!(), ", p.sort_key, p.merged_into");
 
 /// A party row without its children.
 pub(crate) fn party_from_row(r: &Row<'_>) -> rusqlite::Result<Party> {
@@ -206,13 +218,14 @@ fn load_children(conn: &Connection, party: &mut Party) -> Result<()> {
 /// The roles, contact points, tags and custom values of one party, in one
 /// statement: each row starts with its kind (0 role, 1 contact point, 2 tag,
 /// 3 custom value) and holds that child's columns from the second on
-/// (`ROLE_COLUMNS`, `CONTACT_COLUMNS`; the tag; the field's name and type
-/// and the value), padded with NULLs to the width of the widest. Each part
+/// (`ROLE_COLUMNS`, `CONTACT_COLUMNS`, less the party id, which the caller
+/// knows; the tag; the field's name and type and the value), padded with
+/// NULLs to the width of the widest. Each part
 /// is a seek of its table's primary key, whose first column is the party
 /// id; no part is sorted by SQLite.
-const CHILDREN_SQL: &str = "SELECT 0, id, party_id, details, valid_from, valid_to, created_at, updated_at, version, \
+const CHILDREN_SQL: &str = "SELECT 0, id, NULL, details, valid_from, valid_to, created_at, updated_at, version, \
          NULL, NULL, NULL, NULL FROM party_role WHERE party_id = ?1 \
-     UNION ALL SELECT 1, id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, \
+     UNION ALL SELECT 1, id, NULL, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, \
          version FROM contact_point WHERE party_id = ?1 \
      UNION ALL SELECT 2, tag, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
          FROM tag WHERE party_id = ?1 \
@@ -225,21 +238,25 @@ const CHILDREN_SQL: &str = "SELECT 0, id, party_id, details, valid_from, valid_t
 /// order here, which costs less than SQLite's sort of the same few rows
 /// (see [`sort_roles`] and [`sort_contacts`]; tags by their bytes, as
 /// `ORDER BY tag` compares them).
-pub(crate) fn load_children_many(conn: &Connection, parties: &mut [Party]) -> Result<()> {
-    if parties.is_empty() {
+pub(crate) fn load_children_many<'a>(
+    conn: &Connection,
+    parties: impl IntoIterator<Item = &'a mut Party>,
+) -> Result<()> {
+    let mut parties = parties.into_iter().peekable();
+    if parties.peek().is_none() {
         return Ok(());
     }
     let mut stmt = conn.prepare_cached(CHILDREN_SQL)?;
     let mut contacts = Vec::new();
-    for p in parties.iter_mut() {
+    for p in parties {
         p.roles.clear();
         p.tags.clear();
         p.custom.clear();
         let mut rows = stmt.query([p.id])?;
         while let Some(r) = rows.next()? {
             match r.get::<_, i64>(0)? {
-                0 => p.roles.push(role_at(r, 1)?),
-                1 => contacts.push(contact_at(r, 1)?),
+                0 => p.roles.push(role_at(r, 1, Some(p.id))?),
+                1 => contacts.push(contact_at(r, 1, Some(p.id))?),
                 2 => p.tags.push(r.get(1)?),
                 _ => {
                     if let Some((name, v)) = custom_at(r, 1)? {
@@ -395,12 +412,13 @@ const CONTACT_COLUMNS: &str =
     "id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, version";
 
 fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<ContactPoint> {
-    Ok(contact_at(r, 0)?.1)
+    Ok(contact_at(r, 0, None)?.1)
 }
 
-/// A contact point whose `CONTACT_COLUMNS` start at column `at`, and its
-/// kind as stored (borrowed when it is one of the known kinds).
-fn contact_at(r: &Row<'_>, at: usize) -> rusqlite::Result<(Cow<'static, str>, ContactPoint)> {
+/// A contact point whose `CONTACT_COLUMNS` start at column `at` (its party's
+/// id read from them unless given), and its kind as stored (borrowed when it
+/// is one of the known kinds).
+fn contact_at(r: &Row<'_>, at: usize, party_id: Option<Uuid>) -> rusqlite::Result<(Cow<'static, str>, ContactPoint)> {
     let stored = r.get_ref(at + 2)?.as_str()?;
     let kind = ContactKind::parse(stored);
     let sort_kind = match kind {
@@ -412,7 +430,7 @@ fn contact_at(r: &Row<'_>, at: usize) -> rusqlite::Result<(Cow<'static, str>, Co
         sort_kind,
         ContactPoint {
             id: r.get(at)?,
-            party_id: r.get(at + 1)?,
+            party_id: party_id.map_or_else(|| r.get(at + 1), Ok)?,
             value,
             raw: r.get(at + 4)?,
             label: r.get(at + 6)?,
@@ -565,16 +583,17 @@ pub(crate) fn role_bit(kind: RoleKind) -> i64 {
 const ROLE_COLUMNS: &str = "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
 
 fn role_from_row(r: &Row<'_>) -> rusqlite::Result<Role> {
-    role_at(r, 0)
+    role_at(r, 0, None)
 }
 
-/// A role whose `ROLE_COLUMNS` start at column `at`.
-fn role_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Role> {
+/// A role whose `ROLE_COLUMNS` start at column `at` (its party's id read
+/// from them unless given).
+fn role_at(r: &Row<'_>, at: usize, party_id: Option<Uuid>) -> rusqlite::Result<Role> {
     let details: RoleDetails = serde_json::from_str(r.get_ref(at + 2)?.as_str()?)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(at + 2, rusqlite::types::Type::Text, Box::new(e)))?;
     Ok(Role {
         id: r.get(at)?,
-        party_id: r.get(at + 1)?,
+        party_id: party_id.map_or_else(|| r.get(at + 1), Ok)?,
         details,
         valid_from: r.get(at + 3)?,
         valid_to: r.get(at + 4)?,

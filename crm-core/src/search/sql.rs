@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use super::{PartySuggestion, SearchHit, TIER_SCORES};
 use crate::error::Result;
+use crate::party::PartyKind;
 use crate::party::list::Plan;
-use crate::party::sql::{PARTY_COLUMNS, load_children_many, party_from_row};
-use crate::party::{Party, PartyKind};
+use crate::party::sql::{PARTY_ROW_COLUMNS, load_children_many, party_from_row};
 
 /// Rebuild the document of one party (after any write that touched its
 /// names, contact points, tags or notes).
@@ -115,13 +115,11 @@ pub(crate) fn search(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Res
 /// whole: its row comes with the hit, from the same statement, and its
 /// children follow in one query per kind of child.
 pub(crate) fn search_parties(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Result<Vec<SearchHit>> {
-    let mut scores = Vec::with_capacity(plan.limit);
-    let mut parties: Vec<Party> = search_with(conn, tiers, plan, PARTY_COLUMNS, |r, score| {
-        scores.push(score);
-        party_from_row(r)
+    let mut hits = search_with(conn, tiers, plan, PARTY_ROW_COLUMNS, |r, score| {
+        Ok(SearchHit { party: party_from_row(r)?, score })
     })?;
-    load_children_many(conn, &mut parties)?;
-    Ok(parties.into_iter().zip(scores).map(|(party, score)| SearchHit { party, score }).collect())
+    load_children_many(conn, hits.iter_mut().map(|h| &mut h.party))?;
+    Ok(hits)
 }
 
 /// The hits of a search and a list filter, best first, at most
