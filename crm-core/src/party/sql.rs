@@ -219,18 +219,18 @@ fn load_children(conn: &Connection, party: &mut Party) -> Result<()> {
 /// statement: each row starts with its kind (0 role, 1 contact point, 2 tag,
 /// 3 custom value) and holds that child's columns from the second on
 /// (`ROLE_COLUMNS`, `CONTACT_COLUMNS`, less the party id, which the caller
-/// knows; the tag; the field's name and type and the value), padded with
-/// NULLs to the width of the widest. Each part
-/// is a seek of its table's primary key, whose first column is the party
-/// id; no part is sorted by SQLite.
+/// knows; the tag; the field's id and the value), padded with NULLs to the
+/// width of the widest. Each part is a seek of its table's primary key,
+/// whose first column is the party id; no part is sorted by SQLite, and the
+/// custom values are not joined with their fields (see [`Fields`]).
 const CHILDREN_SQL: &str = "SELECT 0, id, NULL, details, valid_from, valid_to, created_at, updated_at, version, \
          NULL, NULL, NULL, NULL FROM party_role WHERE party_id = ?1 \
      UNION ALL SELECT 1, id, NULL, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, \
          version FROM contact_point WHERE party_id = ?1 \
      UNION ALL SELECT 2, tag, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
          FROM tag WHERE party_id = ?1 \
-     UNION ALL SELECT 3, f.name, f.field_type, v.value, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
-         FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id = ?1";
+     UNION ALL SELECT 3, field_id, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+         FROM custom_value WHERE entity_id = ?1";
 
 /// Fill in the roles, contact points, tags and custom values of many
 /// parties: one statement per party ([`CHILDREN_SQL`]). Its rows come in
@@ -247,6 +247,7 @@ pub(crate) fn load_children_many<'a>(
         return Ok(());
     }
     let mut stmt = conn.prepare_cached(CHILDREN_SQL)?;
+    let mut fields = Fields::default();
     let mut contacts = Vec::new();
     for p in parties {
         p.roles.clear();
@@ -259,8 +260,10 @@ pub(crate) fn load_children_many<'a>(
                 1 => contacts.push(contact_at(r, 1, Some(p.id))?),
                 2 => p.tags.push(r.get(1)?),
                 _ => {
-                    if let Some((name, v)) = custom_at(r, 1)? {
-                        p.custom.insert(name, v);
+                    if let Some((name, t)) = fields.get(conn, r.get(1)?)?
+                        && let Some(v) = custom::CustomValue::from_sql(t, r.get(2)?)
+                    {
+                        p.custom.insert(name.to_string(), v);
                     }
                 }
             }
@@ -274,13 +277,28 @@ pub(crate) fn load_children_many<'a>(
     Ok(())
 }
 
-/// A custom value whose field name, field type and value start at column
-/// `at`; `None` if the value does not fit the field's type.
-fn custom_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<(String, custom::CustomValue)>> {
-    let t = FieldType::parse(r.get_ref(at + 1)?.as_str()?);
-    match custom::CustomValue::from_sql(t, r.get(at + 2)?) {
-        Some(v) => Ok(Some((r.get(at)?, v))),
-        None => Ok(None),
+/// The name and type of each custom field that the values read by one
+/// call refer to, each read once, when first met: a page of parties holds
+/// values of a few fields, and a join would look each field up again for
+/// every value. `None` for a field that is gone, whose values the join
+/// would have left out.
+#[derive(Default)]
+struct Fields(Vec<(Uuid, Option<(String, FieldType)>)>);
+
+impl Fields {
+    fn get(&mut self, conn: &Connection, id: Uuid) -> Result<Option<(&str, FieldType)>> {
+        let i = match self.0.iter().position(|(f, _)| *f == id) {
+            Some(i) => i,
+            None => {
+                let field = conn
+                    .prepare_cached("SELECT name, field_type FROM custom_field WHERE id = ?1")?
+                    .query_row([id], |r| Ok((r.get::<_, String>(0)?, FieldType::parse(r.get_ref(1)?.as_str()?))))
+                    .optional()?;
+                self.0.push((id, field));
+                self.0.len() - 1
+            }
+        };
+        Ok(self.0[i].1.as_ref().map(|(name, t)| (name.as_str(), *t)))
     }
 }
 
