@@ -304,7 +304,7 @@ impl Fields {
 
 /// Roles in the order they are read back: `ORDER BY created_at, id`.
 fn sort_roles(roles: &mut [Role]) {
-    roles.sort_unstable_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+    roles.sort_unstable_by_key(|r| (r.created_at, r.id));
 }
 
 /// Contact points in the order they are read back:
