@@ -113,7 +113,7 @@ pub(crate) fn search(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Res
 
 /// The parties matching a search, as [`search`] finds them, each read
 /// whole: its row comes with the hit, from the same statement, and its
-/// children follow in one query per kind of child.
+/// children follow, one statement per party (`load_children_many`).
 pub(crate) fn search_parties(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Result<Vec<SearchHit>> {
     let mut hits = search_with(conn, tiers, plan, PARTY_ROW_COLUMNS, |r, score| {
         Ok(SearchHit { party: party_from_row(r)?, score })
