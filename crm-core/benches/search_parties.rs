@@ -2,8 +2,10 @@
 //! (`Crm::search_parties` with a 3–4 letter prefix of a family name, the
 //! first 20 hits with their parties, and `Crm::suggest_parties`, the same
 //! hits light: id, kind, display name), beside raw rusqlite running the
-//! same four tier queries (each joined with the parties in one statement)
-//! and party reads on a reader configured like the library's. Also
+//! same four tier queries (each joined with the parties in one statement,
+//! which reads each hit's party row) and the same statement per party for
+//! its roles, contact points, tags and custom values, on a reader
+//! configured like the library's. Also
 //! printed: the bare MATCH (first 20 rowids, unranked), the floor of any
 //! prefix lookup; the BM25 ranking the library used before the tiers; and
 //! narrow searches (longer words, several words, few matches) beside that

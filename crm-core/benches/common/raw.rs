@@ -3,7 +3,8 @@
 //! `relationship/sql.rs`), in one read transaction as `Store::read` runs it,
 //! each row read into owned values. What the library adds on top (typed
 //! records, JSON parsing of role details and addresses, time conversions,
-//! its statement building) is what the ratio measures.
+//! the order of each party's roles, contact points and tags, its statement
+//! building) is what the ratio measures.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -12,12 +13,14 @@ use uuid::Uuid;
 pub const PARTY_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
      p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
      p.country, p.archived_at, p.created_at, p.updated_at, p.version, p.sort_key";
-const CONTACT_COLUMNS: &str =
-    "id, party_id, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, version";
-const ROLE_COLUMNS: &str = "id, party_id, details, valid_from, valid_to, created_at, updated_at, version";
+/// The party columns a search hit reads (`PARTY_COLUMNS` less the sort key).
+const SEARCH_COLUMNS: &str = "p.id, p.kind, p.display_name, p.given_name, p.family_name, p.birth_date, p.language, \
+     p.legal_name, p.registration_number, p.vat_number, p.industry, p.size, p.parent_id, p.commercial_id, \
+     p.country, p.archived_at, p.created_at, p.updated_at, p.version";
 const REL_COLUMNS: &str = "r.id, r.type, r.from_id, r.to_id, r.valid_from, r.valid_to, r.strength, r.notes, r.created_at, r.updated_at, r.version";
 
-/// A role row as read by [`load_children`] (`ROLE_COLUMNS` less the party id).
+/// A role row as read by [`load_children`]: id, details, valid from and to,
+/// created, updated, version.
 pub type RawRole = (Uuid, String, Option<String>, Option<String>, i64, i64, i64);
 
 /// A party row and its children, as owned column values.
@@ -49,8 +52,12 @@ pub struct RawContact {
 
 fn party_row(r: &Row<'_>) -> rusqlite::Result<RawParty> {
     let mut p = RawParty { id: Some(r.get(0)?), ..Default::default() };
-    for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 19] {
+    for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14] {
         p.text.push(r.get(i)?);
+    }
+    // The sort key, where the statement reads it (pages do, search does not).
+    if r.as_ref().column_count() > 19 {
+        p.text.push(r.get(19)?);
     }
     for i in [12, 13] {
         p.ids.push(r.get(i)?);
@@ -61,48 +68,79 @@ fn party_row(r: &Row<'_>) -> rusqlite::Result<RawParty> {
     Ok(p)
 }
 
-/// The children of a party, by the library's queries (`load_children`).
+/// The statement the library reads a party's children with
+/// (`party/sql.rs` `CHILDREN_SQL`): roles, contact points, tags and custom
+/// values in one statement per party, each row tagged with its kind.
+const CHILDREN_SQL: &str = "SELECT 0, id, NULL, details, valid_from, valid_to, created_at, updated_at, version, \
+         NULL, NULL, NULL, NULL FROM party_role WHERE party_id = ?1 \
+     UNION ALL SELECT 1, id, NULL, kind, value, raw, data, label, is_primary, verified, created_at, updated_at, \
+         version FROM contact_point WHERE party_id = ?1 \
+     UNION ALL SELECT 2, tag, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+         FROM tag WHERE party_id = ?1 \
+     UNION ALL SELECT 3, field_id, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+         FROM custom_value WHERE entity_id = ?1";
+
+/// The name and type of each custom field met by one call, read once (as
+/// the library's `Fields`).
+pub type RawFields = Vec<(Uuid, Option<(String, String)>)>;
+
+/// The children of a party, by the library's statement (`load_children`),
+/// in the order the rows come (the library then sorts roles, contact points
+/// and tags; the baseline does not).
 pub fn load_children(conn: &Connection, p: &mut RawParty) {
+    load_children_with(conn, p, &mut Vec::new());
+}
+
+/// [`load_children`] with the fields already met in the same call.
+pub fn load_children_with(conn: &Connection, p: &mut RawParty, fields: &mut RawFields) {
     let id = p.id.unwrap();
-    let mut roles = conn
-        .prepare_cached(&format!("SELECT {ROLE_COLUMNS} FROM party_role WHERE party_id = ?1 ORDER BY created_at, id"))
-        .unwrap();
-    p.roles = roles
-        .query_map([id], |r| Ok((r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut contacts = conn
-        .prepare_cached(&format!(
-            "SELECT {CONTACT_COLUMNS} FROM contact_point WHERE party_id = ?1 ORDER BY kind, is_primary DESC, created_at, id"
-        ))
-        .unwrap();
-    p.contacts = contacts
-        .query_map([id], |r| {
-            Ok(RawContact {
-                id: r.get(0)?,
-                kind: r.get(2)?,
-                value: r.get(3)?,
-                raw: r.get(4)?,
-                data: r.get(5)?,
-                label: r.get(6)?,
-                primary: r.get(7)?,
-                verified: r.get(8)?,
-                times: (r.get(9)?, r.get(10)?),
-                version: r.get(11)?,
-            })
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut tags = conn.prepare_cached("SELECT tag FROM tag WHERE party_id = ?1 ORDER BY tag").unwrap();
-    p.tags = tags.query_map([id], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-    let mut custom = conn
-        .prepare_cached(
-            "SELECT v.entity_id, f.name, f.field_type, v.value FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id = ?1",
-        )
-        .unwrap();
-    p.custom = custom.query_map([id], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect();
+    let mut stmt = conn.prepare_cached(CHILDREN_SQL).unwrap();
+    let mut rows = stmt.query([id]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        match r.get::<_, i64>(0).unwrap() {
+            0 => p.roles.push((
+                r.get(1).unwrap(),
+                r.get(3).unwrap(),
+                r.get(4).unwrap(),
+                r.get(5).unwrap(),
+                r.get(6).unwrap(),
+                r.get(7).unwrap(),
+                r.get(8).unwrap(),
+            )),
+            1 => p.contacts.push(RawContact {
+                id: r.get(1).unwrap(),
+                kind: r.get(3).unwrap(),
+                value: r.get(4).unwrap(),
+                raw: r.get(5).unwrap(),
+                data: r.get(6).unwrap(),
+                label: r.get(7).unwrap(),
+                primary: r.get(8).unwrap(),
+                verified: r.get(9).unwrap(),
+                times: (r.get(10).unwrap(), r.get(11).unwrap()),
+                version: r.get(12).unwrap(),
+            }),
+            2 => p.tags.push(r.get(1).unwrap()),
+            _ => {
+                let field: Uuid = r.get(1).unwrap();
+                let i = match fields.iter().position(|(f, _)| *f == field) {
+                    Some(i) => i,
+                    None => {
+                        let def = conn
+                            .prepare_cached("SELECT name, field_type FROM custom_field WHERE id = ?1")
+                            .unwrap()
+                            .query_row([field], |r| Ok((r.get(0)?, r.get(1)?)))
+                            .optional()
+                            .unwrap();
+                        fields.push((field, def));
+                        fields.len() - 1
+                    }
+                };
+                if let Some((name, t)) = &fields[i].1 {
+                    p.custom.push((name.clone(), t.clone(), r.get(2).unwrap()));
+                }
+            }
+        }
+    }
 }
 
 /// `get_party`: the party row, then its children.
@@ -368,13 +406,31 @@ pub fn search_light(conn: &Connection, fts: &str, limit: usize) -> Vec<(Uuid, St
     out
 }
 
-/// `search_parties` with no filter: [`search_light`], then each party with
-/// its children.
+/// `search_parties` with no filter: the statement of [`search_light`]
+/// reading each hit's whole party row, as the library's does, then each
+/// party's children.
 pub fn search(conn: &Connection, fts: &str, limit: usize) -> Vec<(RawParty, f64)> {
-    search_light(conn, fts, limit)
-        .into_iter()
-        .filter_map(|(id, _, _, score)| get_party(conn, id).map(|p| (p, score)))
-        .collect()
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {SEARCH_COLUMNS}
+             FROM party_fts f JOIN search_doc d ON d.docid = f.rowid JOIN party p ON p.id = d.party_id
+             WHERE party_fts MATCH ?1 AND p.archived_at IS NULL
+             ORDER BY f.rowid LIMIT ?2"
+        ))
+        .unwrap();
+    let mut out: Vec<(RawParty, f64)> = Vec::with_capacity(limit);
+    for (query, score) in tier_queries(fts).iter().zip([4.0, 3.0, 2.0, 1.0]) {
+        let rows = stmt.query_map(params![query, (limit - out.len()) as i64], |r| Ok((party_row(r)?, score))).unwrap();
+        out.extend(rows.map(Result::unwrap));
+        if out.len() == limit {
+            break;
+        }
+    }
+    let mut fields = Vec::new();
+    for (p, _) in &mut out {
+        load_children_with(conn, p, &mut fields);
+    }
+    out
 }
 
 /// What `search_parties` did before the tiers: BM25 over every match,

@@ -1,7 +1,5 @@
 //! The SQL of custom fields and their values.
 
-use std::collections::BTreeMap;
-
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -144,32 +142,6 @@ pub(crate) fn write_values(
         }
     }
     Ok(())
-}
-
-/// The custom values of the given records, by record id.
-pub(crate) fn values_of(conn: &Connection, ids: &[Uuid]) -> Result<BTreeMap<Uuid, BTreeMap<String, CustomValue>>> {
-    let mut out: BTreeMap<Uuid, BTreeMap<String, CustomValue>> = BTreeMap::new();
-    for chunk in crate::store::id_chunks(ids) {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT v.entity_id, f.name, f.field_type, v.value FROM custom_value v JOIN custom_field f ON f.id = v.field_id WHERE v.entity_id IN ({})",
-            crate::store::placeholders(chunk.len())
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| {
-            Ok((
-                r.get::<_, Uuid>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, rusqlite::types::Value>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, name, t, v) = row?;
-            if let Some(v) = CustomValue::from_sql(FieldType::parse(&t), v) {
-                out.entry(id).or_default().insert(name, v);
-            }
-        }
-    }
-    Ok(out)
 }
 
 pub(crate) fn delete_values(conn: &Connection, entity_id: &Uuid) -> Result<()> {

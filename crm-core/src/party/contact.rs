@@ -214,17 +214,22 @@ impl ContactValue {
         }
     }
 
-    pub(crate) fn from_stored(kind: &str, value: String, data: Option<String>) -> Option<ContactValue> {
-        Some(match ContactKind::parse(kind)? {
-            ContactKind::Email => ContactValue::Email { address: value },
-            ContactKind::Phone => ContactValue::Phone { number: value, region: data },
-            ContactKind::Web => ContactValue::Web { url: value },
-            ContactKind::Address => ContactValue::Address(serde_json::from_str(data.as_deref()?).ok()?),
-            ContactKind::Social => {
-                let (network, handle): (String, String) = serde_json::from_str(data.as_deref()?).ok()?;
-                ContactValue::Social { network, handle }
+    /// A value read back from its stored kind, key and data; a row that
+    /// does not make one (an unknown kind, data that does not parse) reads
+    /// as a web address holding the key, rather than failing the read.
+    pub(crate) fn from_stored(kind: Option<ContactKind>, value: String, data: Option<&str>) -> ContactValue {
+        let parsed = match kind {
+            Some(ContactKind::Email) => return ContactValue::Email { address: value },
+            Some(ContactKind::Phone) => {
+                return ContactValue::Phone { number: value, region: data.map(str::to_string) };
             }
-        })
+            Some(ContactKind::Web) | None => None,
+            Some(ContactKind::Address) => data.and_then(|d| serde_json::from_str(d).ok()).map(ContactValue::Address),
+            Some(ContactKind::Social) => data
+                .and_then(|d| serde_json::from_str::<(String, String)>(d).ok())
+                .map(|(network, handle)| ContactValue::Social { network, handle }),
+        };
+        parsed.unwrap_or(ContactValue::Web { url: value })
     }
 }
 

@@ -172,15 +172,7 @@ impl Crm {
     /// filter. Text with no word in it is refused.
     pub fn search_parties(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
         let (tiers, plan) = prepare(query)?;
-        self.store.read(|c| {
-            let found = sql::search(c, &tiers, &plan)?;
-            let ids: Vec<Uuid> = found.iter().map(|f| f.id).collect();
-            let mut parties = crate::party::sql::get_parties(c, &ids)?;
-            Ok(found
-                .into_iter()
-                .filter_map(|f| parties.remove(&f.id).map(|party| SearchHit { party, score: f.score }))
-                .collect())
-        })
+        self.store.read(|c| sql::search_parties(c, &tiers, &plan))
     }
 
     /// The hits of [`search_parties`](Crm::search_parties), in the same

@@ -1,14 +1,15 @@
 //! The SQL of the full-text index.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Row};
 use uuid::Uuid;
 
 use std::collections::HashSet;
 
-use super::{PartySuggestion, TIER_SCORES};
+use super::{PartySuggestion, SearchHit, TIER_SCORES};
 use crate::error::Result;
 use crate::party::PartyKind;
 use crate::party::list::Plan;
+use crate::party::sql::{PARTY_ROW_COLUMNS, load_children_many, party_from_row};
 
 /// Rebuild the document of one party (after any write that touched its
 /// names, contact points, tags or notes).
@@ -96,7 +97,34 @@ pub(crate) fn unindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
 }
 
 /// The parties matching a search (its [`super::tier_queries`]) and a list
-/// filter, best first, at most `plan.limit`.
+/// filter, best first, at most `plan.limit`, light: id, kind and display
+/// name.
+pub(crate) fn search(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Result<Vec<PartySuggestion>> {
+    search_with(conn, tiers, plan, "p.id, p.kind, p.display_name", |r, score| {
+        let kind: String = r.get(1)?;
+        Ok(PartySuggestion {
+            id: r.get(0)?,
+            kind: PartyKind::parse(&kind).unwrap_or_default(),
+            display_name: r.get(2)?,
+            score,
+        })
+    })
+}
+
+/// The parties matching a search, as [`search`] finds them, each read
+/// whole: its row comes with the hit, from the same statement, and its
+/// children follow, one statement per party (`load_children_many`).
+pub(crate) fn search_parties(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Result<Vec<SearchHit>> {
+    let mut hits = search_with(conn, tiers, plan, PARTY_ROW_COLUMNS, |r, score| {
+        Ok(SearchHit { party: party_from_row(r)?, score })
+    })?;
+    load_children_many(conn, hits.iter_mut().map(|h| &mut h.party))?;
+    Ok(hits)
+}
+
+/// The hits of a search and a list filter, best first, at most
+/// `plan.limit`: `columns` of each party (`p`), read by `read` with the
+/// hit's score.
 ///
 /// The tiers are read one after the other, each in rowid order and joined
 /// with the parties that pass the filter, lazily: a page the first tiers
@@ -104,18 +132,25 @@ pub(crate) fn unindex_party(conn: &Connection, party_id: Uuid) -> Result<()> {
 /// needs. A tier's query also matches documents of the tiers before it;
 /// those already on the page are skipped, and those the filter refused are
 /// refused again.
-pub(crate) fn search(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Result<Vec<PartySuggestion>> {
+fn search_with<T>(
+    conn: &Connection,
+    tiers: &[String; 4],
+    plan: &Plan,
+    columns: &str,
+    mut read: impl FnMut(&Row<'_>, f64) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let (cond, params) = crate::party::sql::where_clause(conn, plan)?;
     let m = params.len() + 1;
     // CROSS JOIN keeps the index as the outer loop, so that rows come in
     // its rowid order without a sort and stop being read when the page is
-    // full.
+    // full. The rowid comes last, after the caller's columns.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT f.rowid, p.id, p.kind, p.display_name
+        "SELECT {columns}, f.rowid
          FROM party_fts f CROSS JOIN search_doc d CROSS JOIN party p
          WHERE party_fts MATCH ?{m} AND d.docid = f.rowid AND p.id = d.party_id AND {cond}
          ORDER BY f.rowid"
     ))?;
+    let rowid = stmt.column_count() - 1;
     for (i, v) in params.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, v)?;
     }
@@ -125,16 +160,10 @@ pub(crate) fn search(conn: &Connection, tiers: &[String; 4], plan: &Plan) -> Res
         stmt.raw_bind_parameter(m, query)?;
         let mut rows = stmt.raw_query();
         while let Some(r) = rows.next()? {
-            if !taken.insert(r.get::<_, i64>(0)?) {
+            if !taken.insert(r.get::<_, i64>(rowid)?) {
                 continue;
             }
-            let kind: String = r.get(2)?;
-            out.push(PartySuggestion {
-                id: r.get(1)?,
-                kind: PartyKind::parse(&kind).unwrap_or_default(),
-                display_name: r.get(3)?,
-                score,
-            });
+            out.push(read(r, score)?);
             if out.len() == plan.limit {
                 return Ok(out);
             }

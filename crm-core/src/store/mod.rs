@@ -428,23 +428,3 @@ pub(crate) fn to_micros(t: DateTime<Utc>) -> i64 {
 pub(crate) fn from_micros(us: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(us).unwrap_or_default()
 }
-
-/// Ids cut into chunks for `… IN (?1, …, ?n)` queries: at most 64 to a
-/// chunk, each padded with its last id to 1, 4, 16 or 64 entries, so that a
-/// handful of statement shapes serve every count and stay in the statement
-/// cache. Padding repeats an id, which `IN` ignores.
-pub(crate) fn id_chunks(ids: &[uuid::Uuid]) -> impl Iterator<Item = Vec<uuid::Uuid>> + '_ {
-    ids.chunks(64).map(|c| {
-        let size = [1, 4, 16, 64].into_iter().find(|&b| b >= c.len()).unwrap_or(64);
-        let mut v = c.to_vec();
-        if let Some(&last) = c.last() {
-            v.resize(size, last);
-        }
-        v
-    })
-}
-
-/// `?1, ?2, …, ?n`.
-pub(crate) fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-}
