@@ -440,6 +440,20 @@ fn write_items(
     Ok(())
 }
 
+/// After a batch: call `progress` with the counts. `Some(stopped)` when the
+/// import ends here: at the end of the input (`done`, which a stop asked
+/// for then does not change), or stopped by `progress`.
+fn ends_here(progress: &mut Option<&mut OnProgress<'_>>, counts: &ImportProgress, done: bool) -> Option<bool> {
+    let stop = progress.as_mut().is_some_and(|f| f(counts).is_break());
+    if done {
+        Some(false)
+    } else if stop {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// A batch read from the file and not yet written.
 struct ReadBatch {
     rows: Vec<Row>,
@@ -748,12 +762,8 @@ pub(super) fn run(
                 }
                 rejected.sort_by_key(|r| r.0.line);
                 note_rejects(&mut rejected, &mut counts, &mut rejects)?;
-                let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
-                if done {
-                    break;
-                }
-                if stop {
-                    stopped = true;
+                if let Some(stop) = ends_here(&mut progress, &counts, done) {
+                    stopped = stop;
                     break;
                 }
             }
@@ -794,12 +804,8 @@ pub(super) fn run(
                     }
                     rejected.append(&mut read_rejected);
                     write_batch(tx, batch, &key, region, &mut counts, &mut rejected)?;
-                    let stop = progress.as_mut().is_some_and(|f| f(&counts).is_break());
-                    if done {
-                        break;
-                    }
-                    if stop {
-                        stopped = true;
+                    if let Some(stop) = ends_here(&mut progress, &counts, done) {
+                        stopped = stop;
                         break;
                     }
                 }
