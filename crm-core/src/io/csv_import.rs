@@ -753,7 +753,7 @@ pub(super) fn run(
                 let (batch, done) = source.next_batch(batch_size, &mut rejected, &mut counts)?;
                 if !batch.is_empty() {
                     if crm.store.read(|c| chooser.bulk_now(c, counts.rows, counts.created))? {
-                        rest_in_bulk = Some((batch, rejected, done));
+                        rest_in_bulk = Some(ReadBatch { rows: batch, rejected, read: 0, last: done });
                         break;
                     }
                     crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
@@ -767,11 +767,10 @@ pub(super) fn run(
                     break;
                 }
             }
-            if let Some((rows, rejected, last)) = rest_in_bulk {
+            if let Some(first) = rest_in_bulk {
                 bulk_loaded = true;
                 crm.store.write_or_rollback(&crm.actor, !options.dry_run, |tx| {
                     let deferred = bulk::Deferred::drop_indexes(tx, keep)?;
-                    let first = ReadBatch { rows, rejected, read: 0, last };
                     let rest = Rest { batch_size, key: &key, region };
                     stopped = load_rest(tx, first, &mut source, &rest, &mut counts, |counts, rejected| {
                         // The rows rejected are final: the good ones are
