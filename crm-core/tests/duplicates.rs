@@ -75,3 +75,51 @@ fn on_create_the_likely_duplicates_are_named() {
     bad.person.threshold = 2.0;
     assert_eq!(crm.find_duplicates(None, &bad).unwrap_err().field(), Some("config.person.threshold"));
 }
+
+#[test]
+fn on_create_a_name_is_found_among_many_namesakes() {
+    let crm = Crm::open_in_memory().unwrap();
+    let born = |d: u32| chrono::NaiveDate::from_ymd_opt(1980, 1, d).unwrap();
+    // The party to find, then far more parties sharing a word of its name
+    // than the name search takes, each with a word of its own.
+    let mut target = NewParty::person("Jānis", "Ozols");
+    target.birth_date = Some(born(17));
+    let target = crm.create_party(target).unwrap();
+    let crowd: Vec<NewParty> = (0..150)
+        .flat_map(|i| [NewParty::person(format!("Given{i}"), "Ozols"), NewParty::person("Jānis", format!("Family{i}"))])
+        .collect();
+    crm.create_parties(crowd).unwrap();
+    let mut late = NewParty::person("Jānis", "Ozols").with_email("other.janis@example.lv");
+    late.birth_date = Some(born(3));
+    let late = crm.create_party(late).unwrap();
+
+    // Given and family names swapped, no contact point to share: found by
+    // the names alone, both namesakes, the one born the same day first.
+    let mut new = NewParty::person("Ozols", "Jānis");
+    new.birth_date = Some(born(17));
+    let found = crm.possible_duplicates(&new, &MatchConfig::default()).unwrap();
+    let ids: Vec<_> = found.iter().map(|c| c.party_id).collect();
+    assert_eq!(ids.first(), Some(&target.id), "{found:#?}");
+    assert!(
+        found[0].result.reasons.iter().any(|r| r.field == crm_core::dedup::matching::Field::BirthDate),
+        "{found:#?}"
+    );
+    assert!(ids.iter().all(|id| *id == target.id || *id == late.id), "{found:#?}");
+}
+
+#[test]
+fn on_create_a_name_with_a_typo_is_found_by_its_other_word() {
+    let crm = Crm::open_in_memory().unwrap();
+    let born = chrono::NaiveDate::from_ymd_opt(1975, 6, 30).unwrap();
+    crm.create_parties((0..20).map(|i| NewParty::person(format!("Given{i}"), "Kalniņa")).collect()).unwrap();
+    let mut target = NewParty::person("Līga", "Kalniņa");
+    target.birth_date = Some(born);
+    let target = crm.create_party(target).unwrap();
+    crm.create_parties((20..40).map(|i| NewParty::person(format!("Given{i}"), "Kalniņa")).collect()).unwrap();
+    for (given, family) in [("Lgia", "Kalniņa"), ("Līga", "Kalnnia")] {
+        let mut typo = NewParty::person(given, family);
+        typo.birth_date = Some(born);
+        let found = crm.possible_duplicates(&typo, &MatchConfig::default()).unwrap();
+        assert_eq!(found.first().map(|c| c.party_id), Some(target.id), "{given} {family}: {found:#?}");
+    }
+}

@@ -83,8 +83,9 @@ impl Crm {
 
     /// The active parties a new party may duplicate, best first: those
     /// sharing an email, a phone or a VAT number with it, or a name (found
-    /// through the search index), scored by the matching rules. Only
-    /// matches are returned.
+    /// through the search index: up to 50, those whose names hold every
+    /// word of its name, in any order, before those holding any of them),
+    /// scored by the matching rules. Only matches are returned.
     pub fn possible_duplicates(&self, new: &NewParty, config: &MatchConfig) -> Result<Vec<DuplicateCandidate>> {
         config.validate()?;
         let region = self.store.options.default_region.as_deref();

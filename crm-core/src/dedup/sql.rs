@@ -298,8 +298,14 @@ pub(crate) fn match_records(
     Ok((ids, records))
 }
 
+/// The most parties [`candidates`] takes by their names.
+const NAME_CANDIDATES: usize = 50;
+
 /// Active parties sharing a contact key or the VAT number, or found by
-/// any of the name words in the search index (the best 50).
+/// their names in the search index ([`NAME_CANDIDATES`] at most): first
+/// those whose names hold every word of the new name, in any order, then
+/// those whose names hold any of its words (see
+/// [`crate::search::name_queries`]).
 pub(crate) fn candidates(
     conn: &Connection,
     keys: &[(crate::party::ContactKind, String)],
@@ -320,15 +326,25 @@ pub(crate) fn candidates(
             ids.push(r?);
         }
     }
-    let fts: Vec<String> = words.iter().filter_map(|w| crate::search::fts_query(w)).collect();
-    if !fts.is_empty() {
+    if let Some(queries) = crate::search::name_queries(words) {
         let mut stmt = conn.prepare_cached(
-            "SELECT d.party_id FROM party_fts f JOIN search_doc d ON d.docid = f.rowid
-             WHERE party_fts MATCH ?1 ORDER BY bm25(party_fts, 10.0, 4.0, 3.0, 1.0) LIMIT 50",
+            "SELECT d.party_id FROM party_fts f CROSS JOIN search_doc d
+             WHERE party_fts MATCH ?1 AND d.docid = f.rowid LIMIT ?2",
         )?;
-        for r in stmt.query_map([fts.join(" OR ")], |r| r.get::<_, Uuid>(0))? {
-            ids.push(r?);
+        let mut by_name = Vec::with_capacity(NAME_CANDIDATES);
+        for q in queries {
+            let want = NAME_CANDIDATES - by_name.len();
+            for r in stmt.query_map(params![q, want as i64], |r| r.get::<_, Uuid>(0))? {
+                let id = r?;
+                if !by_name.contains(&id) {
+                    by_name.push(id);
+                }
+            }
+            if by_name.len() == NAME_CANDIDATES {
+                break;
+            }
         }
+        ids.extend(by_name);
     }
     ids.sort();
     ids.dedup();
