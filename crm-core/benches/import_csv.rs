@@ -95,8 +95,9 @@ const DEFERRED: &[&str] = &[
 /// How the raw side writes.
 #[derive(Clone, Copy, PartialEq)]
 enum Raw {
-    /// One transaction, the deferred indexes dropped and built again.
-    Bulk { fts: bool },
+    /// One transaction, the deferred indexes dropped and built again; with
+    /// or without the full-text documents, the audit rows and the events.
+    Bulk { fts: bool, history: bool },
     /// A transaction per batch, every index kept.
     Batches,
 }
@@ -117,7 +118,7 @@ fn import_raw(path: &Path, input: impl std::io::Read, how: Raw) -> u64 {
         }
     }
     let write = |conn: &mut rusqlite::Connection, batch: &[RawPerson]| match how {
-        Raw::Bulk { fts } => raw_write(conn, batch, fts),
+        Raw::Bulk { fts, history } => raw_write(conn, batch, fts, history),
         Raw::Batches => raw_create_with(conn, batch, true),
     };
     let mut reader = csv::Reader::from_reader(input);
@@ -160,8 +161,9 @@ fn child(spec: &str) {
     let start = Instant::now();
     let rows = match side {
         "ours" => import_ours(&Crm::open(db).unwrap(), file, ImportLoad::Auto),
-        "raw" => import_raw(Path::new(db), file, Raw::Bulk { fts: true }),
-        "raw-no-fts" => import_raw(Path::new(db), file, Raw::Bulk { fts: false }),
+        "raw" => import_raw(Path::new(db), file, Raw::Bulk { fts: true, history: true }),
+        "raw-no-fts" => import_raw(Path::new(db), file, Raw::Bulk { fts: false, history: true }),
+        "raw-rows" => import_raw(Path::new(db), file, Raw::Bulk { fts: false, history: false }),
         _ => import_raw(Path::new(db), file, Raw::Batches),
     };
     let secs = start.elapsed().as_secs_f64();

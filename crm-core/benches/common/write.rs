@@ -34,12 +34,13 @@ pub fn raw_create(conn: &mut Connection, batch: &[RawPerson]) {
 /// first.
 pub fn raw_create_with(conn: &mut Connection, batch: &[RawPerson], fts: bool) {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
-    raw_write(&tx, batch, fts);
+    raw_write(&tx, batch, fts, true);
     tx.commit().unwrap();
 }
 
-/// The writes of [`raw_create_with`] in a transaction under way.
-pub fn raw_write(tx: &Connection, batch: &[RawPerson], fts: bool) {
+/// The writes of [`raw_create_with`] in a transaction under way; without
+/// `history`, no audit rows and no outbox events.
+pub fn raw_write(tx: &Connection, batch: &[RawPerson], fts: bool, history: bool) {
     {
         let mut defs = tx
             .prepare_cached(
@@ -105,9 +106,11 @@ pub fn raw_write(tx: &Connection, batch: &[RawPerson], fts: bool) {
             contact
                 .execute(params![phone_id, id, "phone", p.e164, p.phone, "LV", none, true, false, us, none])
                 .unwrap();
-            let json = record_json(id, &display, p, email_id, phone_id, &stamp);
-            audit.execute(params![us, "system", "party", id, "created", json]).unwrap();
-            outbox.execute(params![us, "party.created", "party", id, json]).unwrap();
+            if history {
+                let json = record_json(id, &display, p, email_id, phone_id, &stamp);
+                audit.execute(params![us, "system", "party", id, "created", json]).unwrap();
+                outbox.execute(params![us, "party.created", "party", id, json]).unwrap();
+            }
             ids.push((id, display));
         }
         if fts {
