@@ -368,14 +368,17 @@ fn value_keys(kind: &str) -> &'static [&'static str] {
     }
 }
 
+/// Named entries of a Python mapping, in their order.
+pub(crate) type Entries<'py> = Vec<(String, Bound<'py, PyAny>)>;
+
 /// Split `fields` into a contact value of `kind` and the other entries.
 /// Unknown keys are left in the returned list for the caller to judge.
 pub(crate) fn contact_value<'py>(
     py: Python<'py>,
     kind: &str,
-    fields: Vec<(String, Bound<'py, PyAny>)>,
+    fields: Entries<'py>,
     ctx: &str,
-) -> PyResult<(ContactValue, Vec<(String, Bound<'py, PyAny>)>)> {
+) -> PyResult<(ContactValue, Entries<'py>)> {
     let keys = value_keys(kind);
     if keys.is_empty() {
         return Err(validation(

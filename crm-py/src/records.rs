@@ -533,6 +533,8 @@ impl RelationshipType {
     fn allow_self(&self) -> bool {
         self.0.allow_self
     }
+    // The Python attribute keeps the name of the core field.
+    #[allow(clippy::wrong_self_convention)]
     #[getter]
     fn from_kinds(&self) -> Vec<&'static str> {
         self.0.from_kinds.iter().map(|k| k.as_str()).collect()
@@ -593,6 +595,8 @@ impl Relationship {
     fn type_code(&self) -> &str {
         &self.0.type_code
     }
+    // The Python attribute keeps the name of the core field.
+    #[allow(clippy::wrong_self_convention)]
     #[getter]
     fn from_id(&self) -> String {
         self.0.from_id.to_string()
@@ -731,6 +735,8 @@ pub struct PathStep(pub crm_core::PathStep);
 
 #[pymethods]
 impl PathStep {
+    // The Python attribute keeps the name of the core field.
+    #[allow(clippy::wrong_self_convention)]
     #[getter]
     fn from_id(&self) -> String {
         self.0.from_id.to_string()
