@@ -2,8 +2,8 @@
 //! `Crm::create_orders` in batches of 1000, beside raw rusqlite writing the
 //! same rows: per batch one `BEGIN IMMEDIATE`; per order the customer's
 //! check (`party/sql.rs` `head`), the order row, three lines, the first
-//! status history row (`sales/sql.rs` `insert_order`), an audit row and an
-//! outbox event with the order as JSON (`events/sql.rs`).
+//! status history row (`sales/sql.rs` `insert_order`), an audit row with the
+//! order as JSON and an outbox event referring to it (`events/sql.rs`).
 //!
 //! The raw side is given the lines already priced (net, tax, total) and
 //! writes a content fingerprint of the same kind; checking and pricing the
@@ -125,7 +125,9 @@ fn raw_create(conn: &mut Connection, batch: &[RawOrder]) {
             )
             .unwrap();
         let mut outbox = tx
-            .prepare_cached("INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .prepare_cached(
+                "INSERT INTO outbox (at, topic, entity, entity_id, payload, audit_seq) VALUES (?1, ?2, ?3, ?4, '', ?5)",
+            )
             .unwrap();
         for o in batch {
             let (kind, archived): (String, bool) = head.query_row([o.party], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
@@ -205,8 +207,8 @@ fn raw_create(conn: &mut Connection, batch: &[RawOrder]) {
                 placed = placed,
                 t = stamp
             );
-            audit.execute(params![us, "system", "order", id, "created", json]).unwrap();
-            outbox.execute(params![us, "order.created", "order", id, json]).unwrap();
+            let seq = audit.insert(params![us, "system", "order", id, "created", json]).unwrap();
+            outbox.execute(params![us, "order.created", "order", id, seq]).unwrap();
         }
     }
     tx.commit().unwrap();
@@ -264,8 +266,16 @@ fn check(dir: &Path) {
             .map(|i| conn.query_row("SELECT content_hash FROM sales_order WHERE id = ?1", [i], |r| r.get(0)).unwrap())
             .collect();
         assert_eq!(hashes[0], hashes[1], "content fingerprints differ");
+        // The event's body as `events_after` reads it: the text of the audit
+        // row it refers to, else its own.
         let payload = |i: Uuid| -> i64 {
-            conn.query_row("SELECT length(payload) FROM outbox WHERE entity_id = ?1", [i], |r| r.get(0)).unwrap()
+            conn.query_row(
+                "SELECT length(coalesce(a.changes, o.payload)) FROM outbox o LEFT JOIN audit a ON a.seq = o.audit_seq
+                 WHERE o.entity_id = ?1",
+                [i],
+                |r| r.get(0),
+            )
+            .unwrap()
         };
         let (pa, pb) = (payload(a.id), payload(b.id));
         assert!(pa.abs_diff(pb) < 8, "outbox payloads differ in size: {pa} vs {pb}");

@@ -2,9 +2,10 @@
 //! as "+371 2xxxxxxx") through `Crm::create_parties` in batches of 1000,
 //! beside raw rusqlite writing the same rows: per batch one `BEGIN
 //! IMMEDIATE`, the read of the custom field definitions, and per party the
-//! party row, two contact point rows, an audit row and an outbox event with
-//! the party as JSON; at the end of the batch the parties' full-text
-//! documents (`search_doc`, `party_fts`) as `search/sql.rs` writes them.
+//! party row, two contact point rows, an audit row with the party as JSON
+//! and an outbox event referring to it; at the end of the batch the
+//! parties' full-text documents (`search_doc`, `party_fts`) as
+//! `search/sql.rs` writes them.
 //!
 //! The raw side is given the values already normalized (lower-case email,
 //! E.164 phone); validating and normalizing them is part of what the library
@@ -183,7 +184,7 @@ fn attribution(n: usize) {
     }
     let json = start.elapsed() / parties.len() as u32;
     println!(
-        "create_parties: per party, outside SQL: normalize_email {}, normalize_phone {}, Party to JSON {} (once; the library writes it to audit and outbox)",
+        "create_parties: per party, outside SQL: normalize_email {}, normalize_phone {}, Party to JSON {} (serialized once, stored once: in the audit row)",
         common::fmt_dur(email),
         common::fmt_dur(phone),
         common::fmt_dur(json)

@@ -3,9 +3,9 @@
 //! the peak memory of the process, beside a raw baseline that reads the
 //! same file with the csv crate and writes the same rows with raw rusqlite
 //! the way the import does (`common/write.rs` `raw_write`): cached
-//! statements; per person the party, two contact points, an audit row and
-//! an outbox event with the full record; then each batch's full-text
-//! documents. Both sides checkpoint the WAL every 10 000 pages.
+//! statements; per person the party, two contact points, an audit row with
+//! the full record and an outbox event referring to it; then each batch's
+//! full-text documents. Both sides checkpoint the WAL every 10 000 pages.
 //!
 //! Into an empty base the import loads in bulk (`ImportLoad::Auto`): one
 //! transaction, the name, contact-value and tag indexes dropped in it and

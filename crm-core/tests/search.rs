@@ -125,6 +125,7 @@ fn a_base_from_before_search_is_indexed_on_upgrade() {
             "DROP TABLE party_fts; DROP TABLE search_doc;
              DROP INDEX party_by_merged_into; ALTER TABLE party DROP COLUMN merged_into; DROP TABLE merge_record;
              DROP TABLE import_mapping; DROP TABLE interaction_fts; DROP TABLE interaction_doc;
+             ALTER TABLE outbox DROP COLUMN audit_seq;
              PRAGMA user_version = 3;",
         )
         .unwrap();

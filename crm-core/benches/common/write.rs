@@ -1,7 +1,8 @@
 //! Raw-rusqlite writes of persons with an email and a phone: the rows
 //! `create_parties` and a CSV import write (party, two contact points, an
-//! audit row and an outbox event, the full-text documents at the end of the
-//! batch), used as the baseline of the creation and CSV import benchmarks.
+//! audit row with the record and an outbox event referring to it, the
+//! full-text documents at the end of the batch), used as the baseline of the
+//! creation and CSV import benchmarks.
 
 use std::hint::black_box;
 
@@ -29,9 +30,9 @@ pub fn raw_create(conn: &mut Connection, batch: &[RawPerson]) {
 /// `events/sql.rs`; `search/sql.rs` `index_new_party`), done the plain way
 /// (one transaction, cached statements, no savepoints): the custom field
 /// definitions read once, then per person the party, its two contact
-/// points, its audit row and outbox event with the full record; at the end,
-/// with `fts`, each party's full-text document, inserted without a delete
-/// first.
+/// points, its audit row with the full record and its outbox event
+/// referring to that row; at the end, with `fts`, each party's full-text
+/// document, inserted without a delete first.
 pub fn raw_create_with(conn: &mut Connection, batch: &[RawPerson], fts: bool) {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).unwrap();
     raw_write(&tx, batch, fts, true);
@@ -72,7 +73,9 @@ pub fn raw_write(tx: &Connection, batch: &[RawPerson], fts: bool, history: bool)
             )
             .unwrap();
         let mut outbox = tx
-            .prepare_cached("INSERT INTO outbox (at, topic, entity, entity_id, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .prepare_cached(
+                "INSERT INTO outbox (at, topic, entity, entity_id, payload, audit_seq) VALUES (?1, ?2, ?3, ?4, '', ?5)",
+            )
             .unwrap();
         let none = None::<String>;
         let mut ids = Vec::with_capacity(batch.len());
@@ -108,8 +111,8 @@ pub fn raw_write(tx: &Connection, batch: &[RawPerson], fts: bool, history: bool)
                 .unwrap();
             if history {
                 let json = record_json(id, &display, p, email_id, phone_id, &stamp);
-                audit.execute(params![us, "system", "party", id, "created", json]).unwrap();
-                outbox.execute(params![us, "party.created", "party", id, json]).unwrap();
+                let seq = audit.insert(params![us, "system", "party", id, "created", json]).unwrap();
+                outbox.execute(params![us, "party.created", "party", id, seq]).unwrap();
             }
             ids.push((id, display));
         }

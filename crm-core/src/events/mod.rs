@@ -3,6 +3,11 @@
 //! Every write adds, in its own transaction, one audit row per changed record
 //! (who, when, which fields, old → new) and one outbox event that integrations
 //! read in order with [`Crm::events_after`](crate::Crm::events_after).
+//!
+//! A creation's or a deletion's audit row and event carry the same text, the
+//! whole record; the event then refers to its audit row (`outbox.audit_seq`)
+//! instead of holding a copy, and is read back with the row's text, so the
+//! record is stored once.
 
 pub(crate) mod sql;
 

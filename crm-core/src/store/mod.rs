@@ -404,7 +404,10 @@ impl Tx<'_> {
     /// Write the audit row and the outbox event of one change.
     ///
     /// `changes` is the JSON object of changed fields (`{"field": [old, new]}`)
-    /// or, for a creation, the new record; `payload` is the event's body.
+    /// or, for a creation or a deletion, the whole record; `payload` is the
+    /// event's body. When the two are the same text, the event refers to
+    /// the audit row instead of holding a second copy (schema 9): a record
+    /// is the larger part of what a creation writes.
     pub(crate) fn record(
         &self,
         entity: &str,
@@ -413,9 +416,9 @@ impl Tx<'_> {
         changes: &str,
         payload: &str,
     ) -> Result<()> {
-        events::sql::insert_audit(self.conn(), self.now, self.actor, entity, entity_id, action, changes)?;
-        events::sql::insert_outbox(self.conn(), self.now, entity, entity_id, action, payload)?;
-        Ok(())
+        let seq = events::sql::insert_audit(self.conn(), self.now, self.actor, entity, entity_id, action, changes)?;
+        let body = if changes == payload { events::sql::Body::Audit(seq) } else { events::sql::Body::Text(payload) };
+        events::sql::insert_outbox(self.conn(), self.now, entity, entity_id, action, body)
     }
 }
 
