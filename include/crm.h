@@ -1240,9 +1240,9 @@ crm_status crm_export_parties_json(const crm_db *db,
  * JSON to `*out_report_json`; free it with `crm_string_free`. Statuses:
  * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`,
  * `CRM_VALIDATION` (`line N`; `base`: a whole base into a base that is not
- * empty), `CRM_SCHEMA` (an export of another schema version), `CRM_IO`
- * (field `path`: missing or unreadable, or not UTF-8), `CRM_READ_ONLY`,
- * `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ * empty), `CRM_SCHEMA` (an export older than schema 8 or newer than this
+ * build), `CRM_IO` (field `path`: missing or unreadable, or not UTF-8),
+ * `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
  */
 crm_status crm_import_json_file(const crm_db *db, const char *path, char **out_report_json);
 

@@ -439,9 +439,9 @@ pub extern "C" fn crm_export_parties_json(
 /// JSON to `*out_report_json`; free it with `crm_string_free`. Statuses:
 /// `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_HANDLE`,
 /// `CRM_VALIDATION` (`line N`; `base`: a whole base into a base that is not
-/// empty), `CRM_SCHEMA` (an export of another schema version), `CRM_IO`
-/// (field `path`: missing or unreadable, or not UTF-8), `CRM_READ_ONLY`,
-/// `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+/// empty), `CRM_SCHEMA` (an export older than schema 8 or newer than this
+/// build), `CRM_IO` (field `path`: missing or unreadable, or not UTF-8),
+/// `CRM_READ_ONLY`, `CRM_BUSY`, `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn crm_import_json_file(
     db: *const crm_db,
