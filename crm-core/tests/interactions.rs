@@ -3,7 +3,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use crm_core::{
     Channel, Crm, ErrorKind, Flow, InteractionLinks, InteractionPatch, LinkedEntity, NewInteraction, NewParty,
-    NewRelationship, NewTask, Participant, ParticipantRole, RecordLink, TaskPatch, TaskPriority, TaskStatus,
+    NewRelationship, NewTask, Participant, ParticipantRole, Party, RecordLink, TaskPatch, TaskPriority, TaskStatus,
     TimelineQuery, Uuid,
 };
 
@@ -224,6 +224,50 @@ fn interactions_are_searchable_by_subject_and_outcome() {
     crm.delete_interaction(it.id, it.version).unwrap();
     assert!(crm.search_interactions("refund", None, 10).unwrap().is_empty());
     assert_eq!(crm.search_interactions("\"*", None, 10).unwrap_err().field(), Some("text"));
+}
+
+#[test]
+fn interaction_search_ranks_in_tiers_then_newest_first() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let ivan = crm.create_party(NewParty::person("Ivan", "Petrov")).unwrap();
+    let record = |party: &Party, subject: &str, outcome: Option<&str>| {
+        let mut new = NewInteraction::new(Channel::PhoneCall, subject, party.id, ParticipantRole::From);
+        new.outcome = outcome.map(str::to_string);
+        crm.record_interaction(new).unwrap().id
+    };
+    // Recorded oldest first; for "pay": tier 4 (a prefix in the outcome),
+    // 3 (a whole word in the outcome), 2 (a prefix in the subject), 1 (a
+    // whole word of the subject).
+    let d1 = record(&anna, "Call back", Some("payment promised"));
+    let c1 = record(&ivan, "Call", Some("will pay on Monday"));
+    let b1 = record(&anna, "Payment reminder", None);
+    let a1 = record(&ivan, "Pay run", None);
+    let a2 = record(&anna, "Pay slip", Some("pay"));
+    let b2 = record(&ivan, "Payroll", None);
+    record(&anna, "Unrelated", Some("nothing to see"));
+    let ids = |text: &str, party: Option<&Party>, limit: usize| -> Vec<Uuid> {
+        crm.search_interactions(text, party.map(|p| p.id), limit).unwrap().iter().map(|i| i.id).collect()
+    };
+    assert_eq!(ids("pay", None, 10), [a2, a1, b2, b1, c1, d1]);
+    assert_eq!(ids("PAY", None, 3), [a2, a1, b2]);
+    assert_eq!(ids("pay", Some(&anna), 10), [a2, b1, d1]);
+    assert_eq!(ids("pay", Some(&ivan), 1), [a1]);
+    // Every word must match; in any order.
+    assert_eq!(ids("promised pay", None, 10), [d1]);
+    assert_eq!(ids("monday will", Some(&ivan), 10), [c1]);
+    assert!(ids("monday will", Some(&anna), 10).is_empty());
+    // A party with no interactions, or none at all, has no hits.
+    let nobody = crm.create_party(NewParty::person("No", "One")).unwrap();
+    assert!(ids("pay", Some(&nobody), 10).is_empty());
+    assert!(ids("pay", Some(&Party { id: Uuid::now_v7(), ..nobody.clone() }), 10).is_empty());
+    // Query syntax is searched literally; bad input is a typed error.
+    assert!(ids("pay OR NEAR(x", None, 10).is_empty());
+    assert_eq!(ids("\"pay\" -", None, 10).len(), 6);
+    let long = "pay ".repeat(251);
+    assert_eq!(crm.search_interactions(&long, None, 10).unwrap_err().field(), Some("text"));
+    assert_eq!(crm.search_interactions("pay", None, 0).unwrap_err().field(), Some("limit"));
+    assert_eq!(crm.search_interactions("pay", None, 1001).unwrap_err().field(), Some("limit"));
 }
 
 #[test]

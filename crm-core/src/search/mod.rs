@@ -129,13 +129,19 @@ fn quoted_words(text: &str) -> Vec<String> {
 /// before it (a whole word is a prefix too); the search leaves those out.
 /// `None` if the text holds no word.
 pub(crate) fn tier_queries(text: &str) -> Option<[String; 4]> {
+    tiers_on(text, "name")
+}
+
+/// The tier queries of a text over a document whose first tiers look in
+/// `column` only (a party's names, an interaction's subject).
+fn tiers_on(text: &str, column: &str) -> Option<[String; 4]> {
     let words = quoted_words(text);
     if words.is_empty() {
         return None;
     }
     let exact = words.join(" ");
     let prefix = words.iter().map(|w| format!("{w}*")).collect::<Vec<_>>().join(" ");
-    Some([format!("name : ({exact})"), format!("name : ({prefix})"), exact, prefix])
+    Some([format!("{column} : ({exact})"), format!("{column} : ({prefix})"), exact, prefix])
 }
 
 /// The FTS5 queries that find the parties a new party's name words may
@@ -161,7 +167,21 @@ fn is_mark(c: char) -> bool {
 
 impl Crm {
     /// Interactions whose subject or outcome holds every word of the text
-    /// as a prefix, best first, optionally of one party; at most `limit`.
+    /// as a prefix, optionally only those a party took part in; at most
+    /// `limit` (1 to 1000), best first.
+    ///
+    /// Ranked in four tiers as parties are (see the [module](self) docs),
+    /// the subject in place of the names: every word a whole word of the
+    /// subject; every word starts a word of the subject; every word a whole
+    /// word of the subject or the outcome; every word starts one. Within a
+    /// tier, the most recently recorded first. Each tier is read lazily,
+    /// newest first, and stops when the page is full, so a common word
+    /// among millions of interactions costs about what a rare one does.
+    /// With a party, the search reads the index only between that party's
+    /// first and last recorded interactions, and only keeps the party's.
+    ///
+    /// Text longer than 1000 characters, or with no letter or digit in it,
+    /// is refused; `party_id` need not exist (no hits).
     pub fn search_interactions(
         &self,
         text: &str,
@@ -169,10 +189,13 @@ impl Crm {
         limit: usize,
     ) -> Result<Vec<crate::Interaction>> {
         crate::page::check_limit(limit)?;
-        let fts = fts_query(text)
+        if text.chars().count() > 1000 {
+            return Err(Error::validation("text", "a search has at most 1000 characters"));
+        }
+        let tiers = tiers_on(text, "subject")
             .ok_or_else(|| Error::validation("text", "type at least one letter or digit to search for"))?;
         self.store.read(|c| {
-            sql::search_interactions(c, &fts, party_id, limit)?
+            sql::search_interactions(c, &tiers, party_id, limit)?
                 .into_iter()
                 .map(|id| crate::interaction::sql::get_interaction(c, id))
                 .collect()

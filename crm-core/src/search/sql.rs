@@ -1,6 +1,6 @@
 //! The SQL of the full-text index.
 
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, Row, params};
 use uuid::Uuid;
 
 use std::collections::HashSet;
@@ -198,23 +198,60 @@ pub(crate) fn unindex_interaction(conn: &Connection, id: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// Ids of the interactions matching an FTS5 query, best first, optionally
-/// of one party only.
+/// Ids of the interactions matching the tier queries of a search (see
+/// [`Crm::search_interactions`](crate::Crm::search_interactions)), best
+/// first, at most `limit`, optionally only those `party_id` took part in.
+///
+/// Each tier is read in descending rowid order (the index gives that order
+/// without a sort) and left once the page is full. For a party, its
+/// interactions' rowids are read first; the index is then read only
+/// between the lowest and the highest of them, and a hit counts if it is
+/// one of them.
 pub(crate) fn search_interactions(
     conn: &Connection,
-    fts: &str,
+    tiers: &[String; 4],
     party_id: Option<Uuid>,
     limit: usize,
 ) -> Result<Vec<Uuid>> {
+    let own: Option<HashSet<i64>> = match party_id {
+        None => None,
+        Some(id) => Some(
+            conn.prepare_cached(
+                "SELECT d.docid FROM interaction_party ip CROSS JOIN interaction_doc d
+                 WHERE ip.party_id = ?1 AND d.interaction_id = ip.interaction_id",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        ),
+    };
+    let (low, high) = match &own {
+        None => (i64::MIN, i64::MAX),
+        Some(own) => match (own.iter().min(), own.iter().max()) {
+            (Some(low), Some(high)) => (*low, *high),
+            _ => return Ok(Vec::new()),
+        },
+    };
     let mut stmt = conn.prepare_cached(
-        "SELECT d.interaction_id FROM interaction_fts f JOIN interaction_doc d ON d.docid = f.rowid
-         WHERE interaction_fts MATCH ?1
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM interaction_party ip
-                                      WHERE ip.interaction_id = d.interaction_id AND ip.party_id = ?2))
-         ORDER BY bm25(interaction_fts, 3.0, 1.0) LIMIT ?3",
+        "SELECT f.rowid FROM interaction_fts f
+         WHERE interaction_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 ORDER BY f.rowid DESC",
     )?;
-    let rows = stmt.query_map(rusqlite::params![fts, party_id, limit as i64], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut hits: Vec<i64> = Vec::with_capacity(limit);
+    let mut taken = HashSet::with_capacity(limit);
+    'tiers: for query in tiers {
+        let mut rows = stmt.query(params![query, low, high])?;
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            if own.as_ref().is_some_and(|own| !own.contains(&rowid)) || !taken.insert(rowid) {
+                continue;
+            }
+            hits.push(rowid);
+            if hits.len() == limit {
+                break 'tiers;
+            }
+        }
+    }
+    let mut id = conn.prepare_cached("SELECT interaction_id FROM interaction_doc WHERE docid = ?1")?;
+    hits.iter().map(|rowid| Ok(id.query_row([rowid], |r| r.get(0))?)).collect()
 }
 
 /// Rebuild both full-text indexes from the tables (after a restore).
