@@ -2335,6 +2335,31 @@ crm_status crm_party_suggest(const crm_db *db,
                              crm_page **out_page);
 
 /**
+ * Interactions whose subject or outcome holds every word of `text` as a
+ * prefix (case and diacritics ignored; no character acts as query
+ * syntax), best first: every word a whole word of the subject, then the
+ * start of a word of the subject, then a whole word of the subject or
+ * outcome, then the start of one; the most recently recorded first within
+ * each. With a `party_id` (may be NULL: any party), only the
+ * interactions that party took part in (an id with none gives no hits);
+ * at most `limit` hits (1 to 1000).
+ *
+ * On success writes a page of `Interaction` objects (as
+ * `crm_interaction_get` gives them) to `*out_page`; read them with
+ * `crm_page_item_json` or by field, e.g. `crm_page_item_str(page, i,
+ * "subject", &s)`; free the page with `crm_page_free`. Statuses:
+ * `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`
+ * (`party_id` not a UUID), `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`text`
+ * with no letter or digit, or over 1000 characters; `limit`),
+ * `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+ */
+crm_status crm_interaction_search(const crm_db *db,
+                                  const char *text,
+                                  const char *party_id,
+                                  size_t limit,
+                                  crm_page **out_page);
+
+/**
  * Scan the active parties of one `kind` (`"person"`, `"organization"`;
  * NULL: both) for likely duplicates, best first, with a `MatchConfig`
  * JSON object (may be NULL: the defaults; missing keys take their

@@ -39,7 +39,7 @@ pub enum Command {
     /// A party's interactions, newest first (an organization's include its
     /// people's).
     Timeline(TimelineArgs),
-    /// Record interactions.
+    /// Record and search interactions.
     #[command(subcommand)]
     Interaction(InteractionCommand),
     /// Create, list and complete tasks.
@@ -470,6 +470,22 @@ pub struct TimelineArgs {
 pub enum InteractionCommand {
     /// Record an interaction with one or more parties.
     Add(InteractionAddArgs),
+    /// Find interactions by the words of their subject or outcome, best
+    /// first (whole words of the subject first), the most recently
+    /// recorded first among equals.
+    Search(InteractionSearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InteractionSearchArgs {
+    /// The words to find, each as the start of a word.
+    pub text: String,
+    /// Only those this party took part in (id, email or phone).
+    #[arg(long)]
+    pub party: Option<String>,
+    /// At most this many hits (1 to 1000).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]

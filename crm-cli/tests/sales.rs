@@ -387,6 +387,64 @@ fn sales_commands_on_a_fresh_base() {
 }
 
 #[test]
+fn interactions_are_searched() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("calls.db");
+    let db = db.as_path();
+    ok(db, &["party", "add", "--given", "Anna", "--family", "Bērziņa", "--email", "anna@acme.lv"]);
+    let acme = ok_json(db, &["party", "add", "--name", "Acme SIA", "--email", "info@acme.lv"]);
+    let acme = acme["id"].as_str().expect("an id").to_string();
+    // Recorded oldest first. For "invoice": the start of a word of the
+    // subject; a whole word of the subject (twice); a whole word of the
+    // outcome only; no match.
+    let add = |subject: &str, party: &str, outcome: Option<&str>| {
+        let mut args = vec!["interaction", "add", "--channel", "email", "--subject", subject, "--party", party];
+        if let Some(o) = outcome {
+            args.extend(["--outcome", o]);
+        }
+        ok_json(db, &args)["id"].as_str().expect("an id").to_string()
+    };
+    let overdue = add("Invoices overdue", "anna@acme.lv", None);
+    let sent = add("Invoice sent", "info@acme.lv", None);
+    let question = add("Invoice question", "anna@acme.lv", None);
+    let visit = add("Visit", "anna@acme.lv", Some("invoice paid"));
+    add("Delivery date", "anna@acme.lv", None);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let v = ok_json(db, &[&["interaction", "search"], args].concat());
+        v.as_array().expect("an array").iter().map(|i| i["id"].as_str().expect("an id").to_string()).collect()
+    };
+    assert_eq!(ids(&["invoice"]), [question.clone(), sent.clone(), overdue.clone(), visit.clone()]);
+    assert_eq!(ids(&["INVOICE", "--limit", "2"]), [question.clone(), sent.clone()]);
+    assert_eq!(ids(&["invoice", "--party", "anna@acme.lv"]), [question.clone(), overdue.clone(), visit]);
+    assert_eq!(ids(&["invoice", "--party", &acme]), [sent]);
+    assert!(ids(&["delivery", "--party", "info@acme.lv"]).is_empty());
+    assert!(ids(&["invoice OR NEAR(x*"]).is_empty());
+    // An item is what the core gives for the interaction.
+    let first = ok_json(db, &["interaction", "search", "invoice", "--limit", "1"]);
+    assert_eq!(first[0]["subject"], "Invoice question");
+    assert_eq!(first[0]["participants"][0]["role"], "attendee");
+
+    let table = ok(db, &["interaction", "search", "invoice"]);
+    assert!(
+        table.contains("Invoice question") && table.contains("Anna Bērziņa") && table.contains("4 hits"),
+        "{table}"
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    let at = |s: &str| lines.iter().position(|l| l.contains(s)).unwrap_or_else(|| panic!("{s} in {table}"));
+    assert!(at("Invoice question") < at("Invoice sent") && at("Invoice sent") < at("Invoices overdue"), "{table}");
+    assert!(ok(db, &["interaction", "search", "zzz"]).contains("Nothing matches"));
+
+    fails(db, &["interaction", "search", "--", "-:*"], "text");
+    fails(db, &["interaction", "search", ""], "text");
+    fails(db, &["interaction", "search", &"a".repeat(1001)], "text");
+    fails(db, &["interaction", "search", "invoice", "--limit", "0"], "limit");
+    fails(db, &["interaction", "search", "invoice", "--limit", "1001"], "limit");
+    let r = crm(db, &["interaction", "search", "invoice", "--party", "nobody"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("nobody") && !r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+#[test]
 fn bad_input_fails_naming_the_field() {
     let (_dir, db) = copy_of_demo();
     let db = db.as_path();

@@ -1,10 +1,11 @@
-//! Full-text search over parties, and duplicate detection and merging.
+//! Full-text search over parties and interactions, and duplicate
+//! detection and merging.
 
 use std::ffi::c_char;
 
 use crm_core::{MatchConfig, MergeRequest, NewParty, PartyFilter, PartyKind, SearchQuery};
 
-use crate::convert::{c_string, give, json, json_or_default, opt_name_of, out, text, to_json, uuid};
+use crate::convert::{c_string, give, json, json_or_default, opt_name_of, opt_uuid, out, text, to_json, uuid};
 use crate::db::{crm, crm_db};
 use crate::error::{crm_status, guard};
 use crate::page::{crm_page, give_page};
@@ -65,6 +66,41 @@ pub extern "C" fn crm_party_suggest(
         let filter: PartyFilter = json_or_default(filter_json, "filter_json")?;
         let q = SearchQuery { text: t.to_string(), filter, limit: if limit == 0 { 20 } else { limit } };
         let found = c.suggest_parties(&q)?;
+        give_page(out_page, &found, None)
+    })
+}
+
+/// Interactions whose subject or outcome holds every word of `text` as a
+/// prefix (case and diacritics ignored; no character acts as query
+/// syntax), best first: every word a whole word of the subject, then the
+/// start of a word of the subject, then a whole word of the subject or
+/// outcome, then the start of one; the most recently recorded first within
+/// each. With a `party_id` (may be NULL: any party), only the
+/// interactions that party took part in (an id with none gives no hits);
+/// at most `limit` hits (1 to 1000).
+///
+/// On success writes a page of `Interaction` objects (as
+/// `crm_interaction_get` gives them) to `*out_page`; read them with
+/// `crm_page_item_json` or by field, e.g. `crm_page_item_str(page, i,
+/// "subject", &s)`; free the page with `crm_page_free`. Statuses:
+/// `CRM_NULL_PARAMETER`, `CRM_INVALID_UTF8`, `CRM_INVALID_ARGUMENT`
+/// (`party_id` not a UUID), `CRM_INVALID_HANDLE`, `CRM_VALIDATION` (`text`
+/// with no letter or digit, or over 1000 characters; `limit`),
+/// `CRM_STORAGE`, `CRM_PANIC`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn crm_interaction_search(
+    db: *const crm_db,
+    text: *const c_char,
+    party_id: *const c_char,
+    limit: usize,
+    out_page: *mut *mut crm_page,
+) -> crm_status {
+    guard(|| {
+        let c = crm(db)?;
+        out(out_page, "out_page")?;
+        let t = self::text(text, "text")?;
+        let party = opt_uuid(party_id, "party_id")?;
+        let found = c.search_interactions(t, party, limit)?;
         give_page(out_page, &found, None)
     })
 }

@@ -1331,6 +1331,31 @@ impl Crm {
         })
     }
 
+    /// Interactions whose subject or outcome holds every word of `text` as
+    /// a prefix (case and diacritics ignored; query syntax is searched
+    /// literally), best first: whole words of the subject, then starts of
+    /// words of the subject, then whole words of the subject or outcome,
+    /// then starts of them; the most recently recorded first within each.
+    /// With `party_id`, only those that party took part in; at most `limit`
+    /// (1 to 1000).
+    #[pyo3(signature = (text, *, party_id=None, limit=None), text_signature = "(self, text, *, party_id=None, limit=20)")]
+    fn search_interactions(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        party_id: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Interaction>> {
+        guard(py, || {
+            let db = self.handle(py)?;
+            let text = convert::text(text, "text")?;
+            let party_id = opt_uuid(party_id, "party_id")?;
+            let limit: usize = opt_int(limit, "limit")?.unwrap_or(20);
+            let found = py.detach(|| db.search_interactions(&text, party_id, limit)).py_err(py)?;
+            Ok(found.into_iter().map(Interaction).collect())
+        })
+    }
+
     // -------------------------------------------------------- tasks
 
     /// Create a task: a subject, and optionally a description, a due time,

@@ -3,7 +3,8 @@
  * from C, NULL in each pointer argument, invalid UTF-8, bad JSON, unknown
  * ids, stale versions, one crm_db shared by several threads; interactions and
  * tasks, leads, pipelines and opportunities, products, price lists and
- * orders, search, duplicates and merges, analytics.
+ * orders, search over parties and interactions, duplicates and merges,
+ * analytics.
  *
  * Usage: test_crm [scratch-directory]   (default: /tmp)
  * Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -1732,6 +1733,113 @@ static void test_interactions(crm_db *db) {
     crm_string_free(anna);
 }
 
+/* The subject of item `i` of a page, or "" when there is none. */
+static const char *subject_at(crm_page *page, size_t i) {
+    const char *subject = NULL;
+    if (crm_page_item_str(page, i, "subject", &subject) != CRM_OK || subject == NULL) return "";
+    return subject;
+}
+
+/* crm_interaction_search, on a base of its own: tiers, newest first within
+ * one, the party filter, and every argument that is refused. */
+static void test_interaction_search(void) {
+    crm_db *db = NULL;
+    char *anna = NULL, *org = NULL, *id = NULL, *s = NULL, *got = NULL;
+    char buf[1024], newest[64] = "";
+    crm_page *page = NULL;
+    OK(crm_db_open_in_memory(&db));
+    OK(crm_person_create(db, "Ilze", "Kalna", NULL, NULL, &anna));
+    OK(crm_organization_create(db, "Kalna SIA", NULL, &org));
+
+    /* For "invoice", recorded oldest first: the start of a word of the
+     * subject; a whole word of the subject (twice); a whole word of the
+     * outcome only; no match. */
+    OK(crm_interaction_log(db, anna, "email", false, "Invoices overdue", NULL, &id));
+    crm_string_free(id);
+    OK(crm_interaction_log(db, org, "email", true, "Invoice sent", NULL, &id));
+    crm_string_free(id);
+    OK(crm_interaction_log(db, anna, "phone_call", false, "Invoice question", NULL, &id));
+    CHECK(id && strlen(id) < sizeof newest);
+    snprintf(newest, sizeof newest, "%s", id ? id : "");
+    crm_string_free(id);
+    snprintf(buf, sizeof buf,
+             "{\"channel\":\"meeting\",\"subject\":\"Visit\",\"outcome\":\"invoice paid\","
+             "\"participants\":[{\"party_id\":\"%s\",\"role\":\"attendee\"}]}",
+             anna);
+    OK(crm_interaction_record(db, buf, &s));
+    crm_string_free(s);
+    OK(crm_interaction_log(db, anna, "chat", false, "Delivery date", NULL, &id));
+    crm_string_free(id);
+
+    NUL(crm_interaction_search(NULL, "invoice", NULL, 10, &page), "db");
+    NUL(crm_interaction_search(db, NULL, NULL, 10, &page), "text");
+    NUL(crm_interaction_search(db, "invoice", NULL, 10, NULL), "out_page");
+    FAILS_UNTOUCHED(crm_interaction_search(db, BAD_UTF8, NULL, 10, &page), CRM_INVALID_UTF8, page);
+    CHECK(field_is("text"));
+    FAILS_UNTOUCHED(crm_interaction_search(db, "invoice", BAD_UTF8, 10, &page), CRM_INVALID_UTF8,
+                    page);
+    CHECK(field_is("party_id"));
+    FAILS_UNTOUCHED(crm_interaction_search(db, "invoice", NOT_A_UUID, 10, &page),
+                    CRM_INVALID_ARGUMENT, page);
+    CHECK(field_is("party_id"));
+    VALIDATES(crm_interaction_search(db, "", NULL, 10, &page), "text", page);
+    VALIDATES(crm_interaction_search(db, " -:* \"()", NULL, 10, &page), "text", page);
+    VALIDATES(crm_interaction_search(db, "invoice", NULL, 0, &page), "limit", page);
+    VALIDATES(crm_interaction_search(db, "invoice", NULL, 1001, &page), "limit", page);
+    char *long_text = malloc(1002);
+    if (long_text) {
+        memset(long_text, 'a', 1001);
+        long_text[1001] = '\0';
+        VALIDATES(crm_interaction_search(db, long_text, NULL, 10, &page), "text", page);
+        free(long_text);
+    }
+
+    /* Best tier first, the most recently recorded first within a tier. */
+    OK(crm_interaction_search(db, "invoice", NULL, 10, &page));
+    CHECK(crm_page_len(page) == 4);
+    CHECK(streq(subject_at(page, 0), "Invoice question"));
+    CHECK(streq(subject_at(page, 1), "Invoice sent"));
+    CHECK(streq(subject_at(page, 2), "Invoices overdue"));
+    CHECK(streq(subject_at(page, 3), "Visit"));
+    /* An item is the JSON crm_interaction_get gives. */
+    const char *item = NULL;
+    OK(crm_page_item_json(page, 0, &item));
+    OK(crm_interaction_get(db, newest, &got));
+    CHECK(streq(item, got));
+    crm_string_free(got);
+    crm_page_free(page);
+    OK(crm_interaction_search(db, "INVOICE", NULL, 2, &page)); /* case ignored; the limit */
+    CHECK(crm_page_len(page) == 2);
+    CHECK(streq(subject_at(page, 0), "Invoice question"));
+    CHECK(streq(subject_at(page, 1), "Invoice sent"));
+    crm_page_free(page);
+    CHECK(page_len_of(crm_interaction_search(db, "invoice paid", NULL, 10, &page), &page) == 1);
+    CHECK(page_len_of(crm_interaction_search(db, "Ínvoi", NULL, 10, &page), &page) == 4);
+
+    /* The party filter. */
+    OK(crm_interaction_search(db, "invoice", anna, 10, &page));
+    CHECK(crm_page_len(page) == 3);
+    CHECK(streq(subject_at(page, 0), "Invoice question"));
+    CHECK(streq(subject_at(page, 1), "Invoices overdue"));
+    CHECK(streq(subject_at(page, 2), "Visit"));
+    crm_page_free(page);
+    OK(crm_interaction_search(db, "invoice", org, 10, &page));
+    CHECK(crm_page_len(page) == 1);
+    CHECK(streq(subject_at(page, 0), "Invoice sent"));
+    crm_page_free(page);
+    CHECK(page_len_of(crm_interaction_search(db, "delivery", org, 10, &page), &page) == 0);
+    CHECK(page_len_of(crm_interaction_search(db, "invoice", UNKNOWN_ID, 10, &page), &page) == 0);
+
+    /* Query syntax is searched literally; nothing matches it here. */
+    CHECK(page_len_of(crm_interaction_search(db, "invoice OR NEAR(x*", NULL, 10, &page), &page) == 0);
+    CHECK(page_len_of(crm_interaction_search(db, "\"invoice\" -", NULL, 10, &page), &page) == 4);
+    CHECK(page_len_of(crm_interaction_search(db, "zzz", NULL, 1000, &page), &page) == 0);
+
+    crm_string_free(org);
+    crm_string_free(anna);
+    crm_db_free(db);
+}
+
 /* ----------------------------------------------------------- sales */
 
 static const char *PIPELINE_B2B =
@@ -2964,6 +3072,7 @@ int main(int argc, char **argv) {
     test_analytics(db);
     crm_db_free(db);
     test_search_dedup();
+    test_interaction_search();
     test_audit_events();
     test_busy();
     test_threads();

@@ -1,7 +1,8 @@
-"""Interactions and the timeline."""
+"""Interactions, the timeline and interaction search."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -105,3 +106,62 @@ def test_timeline_by_link(db: crm.Crm, anna: crm.Party) -> None:
     db.record_interaction("email", "Other", participants=[(anna.id, "to")])
     assert [i.subject for i in db.timeline(anna.id, lead_id=lead.id)] == ["About the lead"]
     assert [i.subject for i in db.lead_interactions(lead.id)] == ["About the lead"]
+
+
+def test_search_interactions(db: crm.Crm, anna: crm.Party, acme: crm.Party) -> None:
+    # Recorded oldest first. For "invoice": the start of a word of the
+    # subject; a whole word of the subject (twice); a whole word of the
+    # outcome only; no match.
+    overdue = db.record_interaction("email", "Invoices overdue", participants=[(anna.id, "to")])
+    sent = db.record_interaction("email", "Invoice sent", participants=[(acme.id, "to")])
+    question = db.record_interaction("phone_call", "Invoice question", participants=[(anna.id, "from")])
+    visit = db.record_interaction("meeting", "Visit", participants=[(anna.id, "attendee")], outcome="invoice paid")
+    db.record_interaction("chat", "Delivery date", participants=[(anna.id, "from")])
+
+    found = db.search_interactions("invoice")
+    assert all(isinstance(i, crm.Interaction) for i in found)
+    assert [i.id for i in found] == [question.id, sent.id, overdue.id, visit.id]
+    assert found[0] == db.get_interaction(question.id)
+    assert [i.id for i in db.search_interactions("INVOICE", limit=2)] == [question.id, sent.id]
+    assert [i.id for i in db.search_interactions("invoice paid")] == [visit.id]
+    assert len(db.search_interactions("ínvoi")) == 4
+    # The party filter, by str or uuid.UUID.
+    assert [i.id for i in db.search_interactions("invoice", party_id=anna.id)] == [question.id, overdue.id, visit.id]
+    assert [i.id for i in db.search_interactions("invoice", party_id=uuid.UUID(acme.id))] == [sent.id]
+    assert db.search_interactions("delivery", party_id=acme.id) == []
+    assert db.search_interactions("invoice", party_id="01900000-0000-7000-8000-000000000000") == []
+    # Query syntax is searched literally.
+    assert db.search_interactions("invoice OR NEAR(x*") == []
+    assert len(db.search_interactions('"invoice" -', limit=1000)) == 4
+
+
+def test_search_interactions_bad_input(db: crm.Crm, anna: crm.Party) -> None:
+    db.record_interaction("email", "Invoice sent", participants=[(anna.id, "to")])
+    for text in ["", " -:* \"()", "a" * 1001]:
+        with pytest.raises(crm.ValidationError) as e:
+            db.search_interactions(text)
+        assert e.value.field == "text"
+    for limit in [0, 1001, -1]:
+        with pytest.raises(crm.ValidationError) as e:
+            db.search_interactions("invoice", limit=limit)
+        assert e.value.field == "limit"
+    with pytest.raises(crm.ValidationError) as e:
+        db.search_interactions("invoice", party_id="not-an-id")
+    assert e.value.field == "party_id"
+    with pytest.raises(crm.ValidationError) as e:
+        db.search_interactions("in\0voice")
+    assert e.value.field == "text"
+    with pytest.raises(TypeError):
+        db.search_interactions(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        db.search_interactions("invoice", party_id=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        db.search_interactions("invoice", limit="10")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        db.search_interactions("invoice", colour="red")  # type: ignore[call-arg]
+    # Text Rust cannot hold is refused while converting it (a panic would
+    # surface as PanicException, which pytest.raises does not catch here).
+    with pytest.raises(UnicodeEncodeError):
+        db.search_interactions("\ud800")
+    with pytest.raises(crm.ValidationError):
+        db.search_interactions("invoice " * 10_000, party_id=anna.id)

@@ -1,5 +1,5 @@
 //! `crm timeline`, `crm interaction …` and `crm task …`: what happened with
-//! a party, and what is to be done.
+//! a party, finding what happened, and what is to be done.
 
 use std::io::Write;
 use std::path::Path;
@@ -13,8 +13,8 @@ use crm_core::{
 
 use super::{clip, invalid, name_of, names, open_read, open_write, opt_time, parse_id, parse_time, resolve};
 use crate::cli::{
-    ChannelArg, FlowArg, InteractionAddArgs, InteractionCommand, ParticipantRoleArg, PriorityArg, TaskCommand,
-    TimelineArgs,
+    ChannelArg, FlowArg, InteractionAddArgs, InteractionCommand, InteractionSearchArgs, ParticipantRoleArg,
+    PriorityArg, TaskCommand, TimelineArgs,
 };
 use crate::output;
 
@@ -126,8 +126,26 @@ fn short(id: crm_core::Uuid) -> String {
 }
 
 pub fn interaction(db: &Path, json: bool, cmd: &InteractionCommand, out: &mut dyn Write) -> Result<()> {
-    let InteractionCommand::Add(a) = cmd;
-    add_interaction(db, json, a, out)
+    match cmd {
+        InteractionCommand::Add(a) => add_interaction(db, json, a, out),
+        InteractionCommand::Search(a) => search_interactions(db, json, a, out),
+    }
+}
+
+fn search_interactions(db: &Path, json: bool, a: &InteractionSearchArgs, out: &mut dyn Write) -> Result<()> {
+    let crm = open_read(db)?;
+    let party = a.party.as_deref().map(|p| resolve(&crm, p)).transpose()?;
+    let found = crm.search_interactions(&a.text, party, a.limit)?;
+    if json {
+        return output::json(out, &found);
+    }
+    if found.is_empty() {
+        writeln!(out, "Nothing matches {:?}.", a.text)?;
+        return Ok(());
+    }
+    output::print_table(out, &interactions_table(&crm, &found))?;
+    writeln!(out, "{} hits", found.len())?;
+    Ok(())
 }
 
 fn add_interaction(db: &Path, json: bool, a: &InteractionAddArgs, out: &mut dyn Write) -> Result<()> {

@@ -1805,6 +1805,9 @@ class Crm:
         include_members: bool = True,
         page_size: Optional[int] = None,
     ) -> InteractionIterator: ...
+    def search_interactions(
+        self, text: str, *, party_id: Optional[_Id] = None, limit: int = 20
+    ) -> list[Interaction]: ...
 
     # tasks
     def create_task(
