@@ -2,9 +2,9 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use crm_core::{
-    Channel, Crm, ErrorKind, Flow, InteractionLinks, InteractionPatch, LinkedEntity, NewInteraction, NewParty,
-    NewRelationship, NewTask, Participant, ParticipantRole, Party, RecordLink, TaskPatch, TaskPriority, TaskStatus,
-    TimelineQuery, Uuid,
+    Channel, Crm, ErrorKind, Flow, InteractionLinks, InteractionPatch, LinkedEntity, MergeRequest, NewInteraction,
+    NewParty, NewRelationship, NewTask, Participant, ParticipantRole, Party, RecordLink, TaskPatch, TaskPriority,
+    TaskStatus, TimelineQuery, Uuid,
 };
 
 fn at(day: u32, hour: u32) -> chrono::DateTime<Utc> {
@@ -268,6 +268,81 @@ fn interaction_search_ranks_in_tiers_then_newest_first() {
     assert_eq!(crm.search_interactions(&long, None, 10).unwrap_err().field(), Some("text"));
     assert_eq!(crm.search_interactions("pay", None, 0).unwrap_err().field(), Some("limit"));
     assert_eq!(crm.search_interactions("pay", None, 1001).unwrap_err().field(), Some("limit"));
+}
+
+#[test]
+fn a_party_search_follows_merges_undos_and_deletions() {
+    let crm = Crm::open_in_memory().unwrap();
+    let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let dup = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+    let ivan = crm.create_party(NewParty::person("Ivan", "Petrov")).unwrap();
+    let record = |party: Uuid, subject: &str| {
+        crm.record_interaction(NewInteraction::new(Channel::Email, subject, party, ParticipantRole::From)).unwrap().id
+    };
+    // Many interactions of others, so that the party's few are found by
+    // the index, not by reading the rest.
+    for i in 0..300 {
+        record(ivan.id, &format!("Refund request {i}"));
+    }
+    let own = record(anna.id, "Refund for order 7");
+    let dups = record(dup.id, "Refund for order 9");
+    let ids = |party: Uuid| -> Vec<Uuid> {
+        crm.search_interactions("refund", Some(party), 10).unwrap().iter().map(|i| i.id).collect()
+    };
+    assert_eq!(ids(anna.id), [own]);
+    assert_eq!(ids(dup.id), [dups]);
+    assert_eq!(ids(ivan.id).len(), 10);
+
+    let merged = crm
+        .merge_parties(&MergeRequest { survivor_id: anna.id, merged_ids: vec![dup.id], ..Default::default() })
+        .unwrap();
+    assert_eq!(ids(anna.id), [dups, own]);
+    assert!(ids(dup.id).is_empty());
+    crm.undo_merge(merged.merge_id).unwrap();
+    assert_eq!(ids(anna.id), [own]);
+    assert_eq!(ids(dup.id), [dups]);
+
+    // A deleted party's interactions are no longer found by its id; the
+    // other participants' searches are unchanged.
+    let both = {
+        let mut new = NewInteraction::new(Channel::Meeting, "Refund meeting", dup.id, ParticipantRole::Attendee);
+        new.participants.push(Participant { party_id: ivan.id, role: ParticipantRole::Attendee });
+        crm.record_interaction(new).unwrap().id
+    };
+    let dup = crm.get_party(dup.id).unwrap();
+    crm.delete_party(dup.id, dup.version).unwrap();
+    assert!(ids(dup.id).is_empty());
+    assert_eq!(ids(ivan.id)[0], both);
+}
+
+#[test]
+fn a_base_of_schema_9_gets_party_search_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let (anna, it) = {
+        let crm = Crm::open(&path).unwrap();
+        let anna = crm.create_party(NewParty::person("Anna", "Liepa")).unwrap();
+        let it = crm
+            .record_interaction(NewInteraction::new(Channel::Email, "Invoice copy", anna.id, ParticipantRole::To))
+            .unwrap();
+        (anna, it)
+    };
+    {
+        // The index as schema 9 had it: subject and outcome only.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE interaction_fts;
+             CREATE VIRTUAL TABLE interaction_fts USING fts5(subject, outcome, content = '', contentless_delete = 1,
+                 tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+             INSERT INTO interaction_fts (rowid, subject, outcome)
+             SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;
+             PRAGMA user_version = 9;",
+        )
+        .unwrap();
+    }
+    let crm = Crm::open(&path).unwrap();
+    assert_eq!(crm.search_interactions("invoice", Some(anna.id), 10).unwrap(), std::slice::from_ref(&it));
+    assert_eq!(crm.search_interactions("invoice", None, 10).unwrap(), [it]);
 }
 
 #[test]

@@ -346,6 +346,8 @@ fn leads_score_qualify_and_convert() {
     let org = crm.get_party(converted.organization_id.unwrap()).unwrap();
     assert_eq!(person.display_name, "Ingrid Østby");
     assert_eq!(person.parent_id, Some(org.id));
+    // The lead's call is now the person's, and found among theirs.
+    assert_eq!(crm.search_interactions("intro", Some(person.id), 10).unwrap().len(), 1);
     assert_eq!(org.display_name, "Fjord AS");
     let opp = opp.unwrap();
     assert_eq!(opp.account_id, org.id);

@@ -129,19 +129,29 @@ fn quoted_words(text: &str) -> Vec<String> {
 /// before it (a whole word is a prefix too); the search leaves those out.
 /// `None` if the text holds no word.
 pub(crate) fn tier_queries(text: &str) -> Option<[String; 4]> {
-    tiers_on(text, "name")
+    tiers_on(text, "name", None)
 }
 
-/// The tier queries of a text over a document whose first tiers look in
-/// `column` only (a party's names, an interaction's subject).
-fn tiers_on(text: &str, column: &str) -> Option<[String; 4]> {
+/// The tier queries of a text over an interaction's document: the subject,
+/// then the subject and the outcome (not the parties that took part).
+fn interaction_tiers(text: &str) -> Option<[String; 4]> {
+    tiers_on(text, "subject", Some("{subject outcome}"))
+}
+
+/// The tier queries of a text: its words whole, then as prefixes, in
+/// `first` only, then in `all` (every column when `None`).
+fn tiers_on(text: &str, first: &str, all: Option<&str>) -> Option<[String; 4]> {
     let words = quoted_words(text);
     if words.is_empty() {
         return None;
     }
     let exact = words.join(" ");
     let prefix = words.iter().map(|w| format!("{w}*")).collect::<Vec<_>>().join(" ");
-    Some([format!("{column} : ({exact})"), format!("{column} : ({prefix})"), exact, prefix])
+    let within = |column: &str, q: &str| format!("{column} : ({q})");
+    Some(match all {
+        None => [within(first, &exact), within(first, &prefix), exact, prefix],
+        Some(all) => [within(first, &exact), within(first, &prefix), within(all, &exact), within(all, &prefix)],
+    })
 }
 
 /// The FTS5 queries that find the parties a new party's name words may
@@ -177,8 +187,10 @@ impl Crm {
     /// tier, the most recently recorded first. Each tier is read lazily,
     /// newest first, and stops when the page is full, so a common word
     /// among millions of interactions costs about what a rare one does.
-    /// With a party, the search reads the index only between that party's
-    /// first and last recorded interactions, and only keeps the party's.
+    /// With a party, the index itself keeps only that party's interactions
+    /// (each interaction's document names the parties that took part), so
+    /// the search costs about the same for a party with ten interactions
+    /// as for the whole base.
     ///
     /// Text longer than 1000 characters, or with no letter or digit in it,
     /// is refused; `party_id` need not exist (no hits).
@@ -192,7 +204,7 @@ impl Crm {
         if text.chars().count() > 1000 {
             return Err(Error::validation("text", "a search has at most 1000 characters"));
         }
-        let tiers = tiers_on(text, "subject")
+        let tiers = interaction_tiers(text)
             .ok_or_else(|| Error::validation("text", "type at least one letter or digit to search for"))?;
         self.store.read(|c| {
             sql::search_interactions(c, &tiers, party_id, limit)?

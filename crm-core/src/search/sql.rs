@@ -3,6 +3,7 @@
 use rusqlite::{Connection, Row, params};
 use uuid::Uuid;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::{PartySuggestion, SearchHit, TIER_SCORES};
@@ -179,12 +180,41 @@ pub(crate) fn reindex_interaction(conn: &Connection, id: Uuid) -> Result<()> {
         "DELETE FROM interaction_fts WHERE rowid = (SELECT docid FROM interaction_doc WHERE interaction_id = ?1)",
     )?
     .execute([id])?;
-    conn.prepare_cached(
-        "INSERT INTO interaction_fts (rowid, subject, outcome)
-         SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id
-         WHERE i.id = ?1",
-    )?
+    conn.prepare_cached(&format!(
+        "INSERT INTO interaction_fts (rowid, subject, outcome, parties)
+         SELECT d.docid, i.subject, i.outcome, {INTERACTION_PARTIES}
+         FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id WHERE i.id = ?1"
+    ))?
     .execute([id])?;
+    Ok(())
+}
+
+/// The `parties` column of an interaction's document (`i`): a token per
+/// party that took part, as [`party_token`] writes it (schema 10).
+const INTERACTION_PARTIES: &str = "(SELECT group_concat('p' || lower(hex(ip.party_id)), ' ') \
+     FROM interaction_party ip WHERE ip.interaction_id = i.id)";
+
+/// The token that stands for a party in the `parties` column of the
+/// interaction index, as an FTS5 string.
+fn party_token(id: Uuid) -> String {
+    format!("\"p{}\"", id.simple())
+}
+
+/// Rebuild the documents of the interactions these parties take part in
+/// (after a write that changed who took part in them).
+pub(crate) fn reindex_interactions_of(conn: &Connection, parties: &[Uuid]) -> Result<()> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT interaction_id FROM interaction_party WHERE party_id = ?1")?;
+    for p in parties {
+        for id in stmt.query_map([p], |r| r.get(0))? {
+            ids.push(id?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        reindex_interaction(conn, id)?;
+    }
     Ok(())
 }
 
@@ -203,66 +233,60 @@ pub(crate) fn unindex_interaction(conn: &Connection, id: Uuid) -> Result<()> {
 /// first, at most `limit`, optionally only those `party_id` took part in.
 ///
 /// Each tier is read in descending rowid order (the index gives that order
-/// without a sort) and left once the page is full. For a party, its
-/// interactions' rowids are read first; the index is then read only
-/// between the lowest and the highest of them, and a hit counts if it is
-/// one of them.
+/// without a sort) and left once the page is full. For a party, each tier
+/// also asks for the party's token in the `parties` column, so the index
+/// intersects the words with that party's documents; a hit then counts only
+/// if the party still takes part in it.
 pub(crate) fn search_interactions(
     conn: &Connection,
     tiers: &[String; 4],
     party_id: Option<Uuid>,
     limit: usize,
 ) -> Result<Vec<Uuid>> {
-    let own: Option<HashSet<i64>> = match party_id {
-        None => None,
-        Some(id) => Some(
-            conn.prepare_cached(
-                "SELECT d.docid FROM interaction_party ip CROSS JOIN interaction_doc d
-                 WHERE ip.party_id = ?1 AND d.interaction_id = ip.interaction_id",
-            )?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
-        ),
-    };
-    let (low, high) = match &own {
-        None => (i64::MIN, i64::MAX),
-        Some(own) => match (own.iter().min(), own.iter().max()) {
-            (Some(low), Some(high)) => (*low, *high),
-            _ => return Ok(Vec::new()),
-        },
-    };
     let mut stmt = conn.prepare_cached(
-        "SELECT f.rowid FROM interaction_fts f
-         WHERE interaction_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 ORDER BY f.rowid DESC",
+        "SELECT f.rowid, d.interaction_id FROM interaction_fts f CROSS JOIN interaction_doc d
+         WHERE interaction_fts MATCH ?1 AND d.docid = f.rowid ORDER BY f.rowid DESC",
     )?;
-    let mut hits: Vec<i64> = Vec::with_capacity(limit);
+    let mut takes_part =
+        conn.prepare_cached("SELECT 1 FROM interaction_party WHERE interaction_id = ?1 AND party_id = ?2")?;
+    let token = party_id.map(party_token);
+    let mut hits: Vec<Uuid> = Vec::with_capacity(limit);
     let mut taken = HashSet::with_capacity(limit);
-    'tiers: for query in tiers {
-        let mut rows = stmt.query(params![query, low, high])?;
+    'tiers: for tier in tiers {
+        let query = match &token {
+            None => Cow::Borrowed(tier.as_str()),
+            Some(t) => Cow::Owned(format!("({tier}) AND parties : {t}")),
+        };
+        let mut rows = stmt.query([query.as_ref()])?;
         while let Some(r) = rows.next()? {
-            let rowid: i64 = r.get(0)?;
-            if own.as_ref().is_some_and(|own| !own.contains(&rowid)) || !taken.insert(rowid) {
+            let id: Uuid = r.get(1)?;
+            if !taken.insert(r.get::<_, i64>(0)?) {
                 continue;
             }
-            hits.push(rowid);
+            if let Some(p) = party_id
+                && !takes_part.exists(params![id, p])?
+            {
+                continue;
+            }
+            hits.push(id);
             if hits.len() == limit {
                 break 'tiers;
             }
         }
     }
-    let mut id = conn.prepare_cached("SELECT interaction_id FROM interaction_doc WHERE docid = ?1")?;
-    hits.iter().map(|rowid| Ok(id.query_row([rowid], |r| r.get(0))?)).collect()
+    Ok(hits)
 }
 
 /// Rebuild both full-text indexes from the tables (after a restore).
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "DELETE FROM party_fts; DELETE FROM search_doc; DELETE FROM interaction_fts; DELETE FROM interaction_doc;
          INSERT INTO search_doc (party_id) SELECT id FROM party WHERE merged_into IS NULL;
          INSERT INTO interaction_doc (interaction_id) SELECT id FROM interaction;
-         INSERT INTO interaction_fts (rowid, subject, outcome)
-         SELECT d.docid, i.subject, i.outcome FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;",
-    )?;
+         INSERT INTO interaction_fts (rowid, subject, outcome, parties)
+         SELECT d.docid, i.subject, i.outcome, {INTERACTION_PARTIES}
+         FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;"
+    ))?;
     let ids: Vec<Uuid> =
         conn.prepare("SELECT party_id FROM search_doc")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     for id in ids {

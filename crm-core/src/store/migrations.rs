@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0007_interaction_search.sql"),
     include_str!("schema/0008_order_summaries.sql"),
     include_str!("schema/0009_outbox_audit_link.sql"),
+    include_str!("schema/0010_interaction_search_parties.sql"),
 ];
 
 /// The schema version this build of the library writes.
