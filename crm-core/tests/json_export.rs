@@ -1,8 +1,8 @@
 //! JSON export and import: the whole base round-trips exactly.
 
 use crm_core::{
-    Crm, MergeRequest, Money, NewOpportunity, NewOrder, NewOrderLine, NewParty, NewPipeline, NewProduct,
-    NewRelationship, NewStage, OrderStatus, PartyFilter, RoleDetails, SearchQuery,
+    Channel, Crm, MergeRequest, Money, NewInteraction, NewOpportunity, NewOrder, NewOrderLine, NewParty, NewPipeline,
+    NewProduct, NewRelationship, NewStage, OrderStatus, ParticipantRole, PartyFilter, RoleDetails, SearchQuery,
 };
 
 fn sample() -> Crm {
@@ -29,6 +29,8 @@ fn sample() -> Crm {
     let o = crm.create_opportunity(NewOpportunity::new("Deal", acme.id, p.id, Money::new(100_000, "EUR"))).unwrap();
     crm.move_opportunity(o.id, o.version, p.stages[1].id, Some("good fit")).unwrap();
     let shoe = crm.create_product(NewProduct::new("SHOE", "Shoe")).unwrap();
+    let call = NewInteraction::new(Channel::PhoneCall, "Shoe sizes", anna.id, ParticipantRole::From);
+    crm.record_interaction(call).unwrap();
     crm.create_order(NewOrder {
         status: OrderStatus::Placed,
         lines: vec![NewOrderLine { unit_price: Some(9_900), tax_rate_bp: 2100, ..NewOrderLine::product(shoe.id, 2) }],
@@ -53,6 +55,10 @@ fn export_then_import_gives_the_same_base() {
     let anna = b.search_parties(&SearchQuery::new("bērziņa")).unwrap().remove(0).party;
     assert_eq!(b.history(anna.id).unwrap().len(), a.history(anna.id).unwrap().len());
     assert_eq!(b.get_party(anna.id).unwrap(), a.get_party(anna.id).unwrap());
+    // So was the interaction index, with the parties of each interaction.
+    let calls = b.search_interactions("shoe", Some(anna.id), 10).unwrap();
+    assert_eq!(calls, a.search_interactions("shoe", Some(anna.id), 10).unwrap());
+    assert_eq!(calls.len(), 1);
     // Into a base that is not empty: refused, nothing written.
     let err = b.import_json(&first[..]).unwrap_err();
     assert_eq!(err.field(), Some("base"));
