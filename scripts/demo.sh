@@ -63,6 +63,8 @@ crm order show "$order"
 customer="$("$crm_bin" --db "$db" --json order show "$order" |
     sed -n 's/^ *"party_id": "\([0-9a-f-]*\)".*/\1/p' | head -n 1)"
 crm timeline "$customer" --limit 8
+crm interaction search order --party "$customer" --limit 3
+crm interaction search "not opened" --limit 3
 crm lead list --status qualified --limit 5
 crm task overdue --limit 5
 crm search "anna" --role customer --limit 5
