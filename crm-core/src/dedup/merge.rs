@@ -301,7 +301,7 @@ impl Crm {
                 search_sql::reindex_party(tx.conn(), *id)?;
             }
             // The interactions the merged parties take part in again.
-            search_sql::reindex_interactions_of(tx.conn(), &merged)?;
+            search_sql::reindex_interactions(tx.conn(), &search_sql::interactions_of(tx.conn(), &merged)?)?;
             tx.conn().execute("UPDATE merge_record SET undone_at = ?2 WHERE id = ?1", rusqlite::params![merge_id, to_micros(tx.now)])?;
             let survivor = party_sql::get_for_write(tx.conn(), survivor_id)?;
             let note = serde_json::json!({ "merge_id": merge_id, "restored": merged });

@@ -146,10 +146,7 @@ pub(crate) fn repoint(tx: &Tx<'_>, from: Uuid, to: Uuid) -> Result<()> {
     let c = tx.conn();
     // The interactions `from` took part in: their documents name it, and
     // name `to` once re-pointed.
-    let interactions: Vec<Uuid> = c
-        .prepare_cached("SELECT interaction_id FROM interaction_party WHERE party_id = ?1")?
-        .query_map([from], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let interactions = crate::search::sql::interactions_of(c, &[from])?;
     for sql in [
         "UPDATE contact_point SET party_id = ?2, is_primary = 0 WHERE party_id = ?1",
         "UPDATE party_role SET party_id = ?2 WHERE party_id = ?1",
@@ -182,10 +179,7 @@ pub(crate) fn repoint(tx: &Tx<'_>, from: Uuid, to: Uuid) -> Result<()> {
             stmt.execute(params![from, to])?;
         }
     }
-    for id in interactions {
-        crate::search::sql::reindex_interaction(c, id)?;
-    }
-    Ok(())
+    crate::search::sql::reindex_interactions(c, &interactions)
 }
 
 /// Turn a merged party into a tombstone pointing to its survivor.

@@ -622,9 +622,7 @@ impl Crm {
             };
             if let Some(p) = person_id {
                 sql::move_lead_interactions(tx, lead.id, p)?;
-                for it in sql::lead_interactions(tx.conn(), lead.id)? {
-                    crate::search::sql::reindex_interaction(tx.conn(), it)?;
-                }
+                crate::search::sql::reindex_interactions(tx.conn(), &sql::lead_interactions(tx.conn(), lead.id)?)?;
             }
             sql::mark_converted(tx, lead.id, person_id, organization_id, opportunity.as_ref().map(|o| o.id))?;
             let new = sql::get_lead(tx.conn(), id)?;

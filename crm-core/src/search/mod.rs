@@ -201,11 +201,7 @@ impl Crm {
         limit: usize,
     ) -> Result<Vec<crate::Interaction>> {
         crate::page::check_limit(limit)?;
-        if text.chars().count() > 1000 {
-            return Err(Error::validation("text", "a search has at most 1000 characters"));
-        }
-        let tiers = interaction_tiers(text)
-            .ok_or_else(|| Error::validation("text", "type at least one letter or digit to search for"))?;
+        let tiers = checked(text, interaction_tiers)?;
         self.store.read(|c| {
             sql::search_interactions(c, &tiers, party_id, limit)?
                 .into_iter()
@@ -232,14 +228,19 @@ impl Crm {
     }
 }
 
+/// The tier queries `tiers` makes of a search's text, once the text is
+/// checked: at most 1000 characters, and a letter or digit in it.
+fn checked(text: &str, tiers: fn(&str) -> Option<[String; 4]>) -> Result<[String; 4]> {
+    if text.chars().count() > 1000 {
+        return Err(Error::validation("text", "a search has at most 1000 characters"));
+    }
+    tiers(text).ok_or_else(|| Error::validation("text", "type at least one letter or digit to search for"))
+}
+
 /// Check a search and turn it into the tier queries and the list plan of
 /// its filter.
 fn prepare(query: &SearchQuery) -> Result<([String; 4], crate::party::list::Plan)> {
-    if query.text.chars().count() > 1000 {
-        return Err(Error::validation("text", "a search has at most 1000 characters"));
-    }
-    let tiers = tier_queries(&query.text)
-        .ok_or_else(|| Error::validation("text", "type at least one letter or digit to search for"))?;
+    let tiers = checked(&query.text, tier_queries)?;
     let plan = crate::party::list::plan(&PartyQuery {
         filter: query.filter.clone(),
         limit: query.limit,

@@ -7,6 +7,15 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::{PartySuggestion, SearchHit, TIER_SCORES};
+
+/// The `parties` column of an interaction's document (`i`): a token per
+/// party that took part, as [`party_token`] writes it (schema 10).
+macro_rules! interaction_parties {
+    () => {
+        "(SELECT group_concat('p' || lower(hex(ip.party_id)), ' ') \
+         FROM interaction_party ip WHERE ip.interaction_id = i.id)"
+    };
+}
 use crate::error::Result;
 use crate::party::PartyKind;
 use crate::party::list::Plan;
@@ -180,19 +189,15 @@ pub(crate) fn reindex_interaction(conn: &Connection, id: Uuid) -> Result<()> {
         "DELETE FROM interaction_fts WHERE rowid = (SELECT docid FROM interaction_doc WHERE interaction_id = ?1)",
     )?
     .execute([id])?;
-    conn.prepare_cached(&format!(
+    conn.prepare_cached(concat!(
         "INSERT INTO interaction_fts (rowid, subject, outcome, parties)
-         SELECT d.docid, i.subject, i.outcome, {INTERACTION_PARTIES}
-         FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id WHERE i.id = ?1"
+         SELECT d.docid, i.subject, i.outcome, ",
+        interaction_parties!(),
+        " FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id WHERE i.id = ?1"
     ))?
     .execute([id])?;
     Ok(())
 }
-
-/// The `parties` column of an interaction's document (`i`): a token per
-/// party that took part, as [`party_token`] writes it (schema 10).
-const INTERACTION_PARTIES: &str = "(SELECT group_concat('p' || lower(hex(ip.party_id)), ' ') \
-     FROM interaction_party ip WHERE ip.interaction_id = i.id)";
 
 /// The token that stands for a party in the `parties` column of the
 /// interaction index, as an FTS5 string.
@@ -200,9 +205,8 @@ fn party_token(id: Uuid) -> String {
     format!("\"p{}\"", id.simple())
 }
 
-/// Rebuild the documents of the interactions these parties take part in
-/// (after a write that changed who took part in them).
-pub(crate) fn reindex_interactions_of(conn: &Connection, parties: &[Uuid]) -> Result<()> {
+/// The interactions these parties take part in, each once.
+pub(crate) fn interactions_of(conn: &Connection, parties: &[Uuid]) -> Result<Vec<Uuid>> {
     let mut ids: Vec<Uuid> = Vec::new();
     let mut stmt = conn.prepare_cached("SELECT interaction_id FROM interaction_party WHERE party_id = ?1")?;
     for p in parties {
@@ -212,10 +216,13 @@ pub(crate) fn reindex_interactions_of(conn: &Connection, parties: &[Uuid]) -> Re
     }
     ids.sort_unstable();
     ids.dedup();
-    for id in ids {
-        reindex_interaction(conn, id)?;
-    }
-    Ok(())
+    Ok(ids)
+}
+
+/// Rebuild the documents of these interactions (after a write that changed
+/// who took part in them).
+pub(crate) fn reindex_interactions(conn: &Connection, ids: &[Uuid]) -> Result<()> {
+    ids.iter().try_for_each(|id| reindex_interaction(conn, *id))
 }
 
 /// Remove an interaction's document (before the interaction is deleted).
@@ -279,13 +286,14 @@ pub(crate) fn search_interactions(
 
 /// Rebuild both full-text indexes from the tables (after a restore).
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    conn.execute_batch(&format!(
+    conn.execute_batch(concat!(
         "DELETE FROM party_fts; DELETE FROM search_doc; DELETE FROM interaction_fts; DELETE FROM interaction_doc;
          INSERT INTO search_doc (party_id) SELECT id FROM party WHERE merged_into IS NULL;
          INSERT INTO interaction_doc (interaction_id) SELECT id FROM interaction;
          INSERT INTO interaction_fts (rowid, subject, outcome, parties)
-         SELECT d.docid, i.subject, i.outcome, {INTERACTION_PARTIES}
-         FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;"
+         SELECT d.docid, i.subject, i.outcome, ",
+        interaction_parties!(),
+        " FROM interaction i JOIN interaction_doc d ON d.interaction_id = i.id;"
     ))?;
     let ids: Vec<Uuid> =
         conn.prepare("SELECT party_id FROM search_doc")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
